@@ -1,0 +1,78 @@
+# Moka DX talent portal. `make help` lists the commands.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils
+BENCH_APT_PACKAGES := wrk
+export PLAYWRIGHT_BROWSERS_PATH := 0
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/moka_dx
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint services migrate seed messages clean bench worker
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP):
+	@mkdir -p $(STAMP)
+
+# The virtualenv, re-installed only when a requirements file changes.
+$(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# Debian packages the suite needs (as root; skipped when already installed).
+$(STAMP)/apt: Makefile | $(STAMP)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "apt-get install $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install: $$missing (sudo apt-get install $$missing)"; exit 1; fi; \
+	fi
+	@touch $@
+
+messages: $(STAMP)/venv ## Compile the translations (needs gettext)
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: $(STAMP)/venv messages ## Demo site on SQLite at http://127.0.0.1:8000 (tasks run in-process)
+	@env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	@env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	@env -u DATABASE_URL DJANGO_DEBUG=1 $(PY) manage.py demo_logins
+	@echo "http://127.0.0.1:8000 を開いてください / open http://127.0.0.1:8000"
+	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)/venv ## ruff and makemigrations --check
+	$(VENV)/bin/ruff check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+services: ## Start the local PostgreSQL and Redis if installed and not answering
+	@if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; fi
+	@if command -v redis-server >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; fi
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && break; sleep 1; done
+	@pg_isready -h 127.0.0.1 -p 5432 2>/dev/null || echo "PostgreSQL is not answering"
+	@redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null || echo "Redis is not answering"
+
+test: $(STAMP)/venv $(STAMP)/apt messages services ## The whole suite: ruff, makemigrations --check, pytest
+	$(VENV)/bin/ruff check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
+
+worker: $(STAMP)/venv ## A Celery worker and beat against CELERY_BROKER_URL
+	$(VENV)/bin/celery -A moka_dx worker -B -l info
+
+clean: ## Remove the virtualenv, the demo database and build stamps
+	rm -rf $(VENV) $(STAMP) db.sqlite3 staticfiles

@@ -1,0 +1,15 @@
+from . import permissions
+
+
+def roles(request):
+    """What the navbar needs to show each role its own links."""
+    user = getattr(request, "user", None)
+    return {
+        "can": {
+            "staff_pages": permissions.is_city_staff(user),
+            "rate": permissions.is_rater(user),
+            "organise": permissions.is_organiser(user),
+            "hr": permissions.is_hr_admin(user),
+            "programme_admin": permissions.is_programme_admin(user),
+        }
+    }

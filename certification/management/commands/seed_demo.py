@@ -1,0 +1,15 @@
+"""Build the demo city. Lives in the top app because it calls every app's demo module,
+each of which writes through its own services. Idempotent: a second run changes nothing."""
+
+from django.core.management.base import BaseCommand
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "デモ用の所属・職員・プロジェクト・評価・認定を作成します（再実行しても変化しません）。"
+
+    def handle(self, *args, **options):
+        created = accounts_demo.seed_people()
+        self.stdout.write(f"accounts: {created}")
+        self.stdout.write(self.style.SUCCESS("デモデータの準備ができました。"))
