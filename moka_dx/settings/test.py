@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL  # noqa: E402
+from .base import CELERY_BROKER_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
