@@ -108,11 +108,7 @@ def _is_int(value: object) -> bool:
 
 
 def _is_finite_number(value: object) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -311,8 +307,15 @@ def report_score(p: Participation, rule_set: RuleSet) -> float | None:
         return None
     policy = math.fsum(p.policy_scores) / len(p.policy_scores)
     technical = math.fsum(p.technical_scores) / len(p.technical_scores)
-    weighted = math.fsum((policy * rule_set.policy_weight, technical * rule_set.technical_weight))
-    return _round(weighted / (rule_set.policy_weight + rule_set.technical_weight))
+    total_weight = rule_set.policy_weight + rule_set.technical_weight
+    return _round(
+        math.fsum(
+            (
+                policy * (rule_set.policy_weight / total_weight),
+                technical * (rule_set.technical_weight / total_weight),
+            )
+        )
+    )
 
 
 def leadership_score(p: Participation, rule_set: RuleSet) -> float | None:
@@ -655,17 +658,13 @@ def decide(
     if label_year is None:
         involved = [*years.years, *prior_years.values()]
         label_year = max(involved, default=None)
-    label_rules = (
-        _rule_set_for(label_year, rule_sets) if label_year is not None else _DEFAULTS
-    )
+    label_rules = _rule_set_for(label_year, rule_sets) if label_year is not None else _DEFAULTS
 
     if highest is None:
         progress = _advisor_progress(years, label_rules, label_year)
     elif highest == Level.ADVISOR:
         assert base is not None  # Advisor held => computed or prior year exists
-        optimistic = [
-            y for y in years.years if years.participation_state(y) in (MET, PENDING)
-        ]
+        optimistic = [y for y in years.years if years.participation_state(y) in (MET, PENDING)]
         optimistic_base = min([base[0], *optimistic])
         progress = _expert_progress(years, label_rules, label_year, base[0], optimistic_base)
     elif highest == Level.EXPERT:
@@ -674,4 +673,3 @@ def decide(
         progress = []
 
     return Outcome(awards=sorted(awards, key=lambda a: a.level), progress=progress)
-

@@ -8,6 +8,7 @@ django-environ. See `.env.example` and the README's configuration table.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -197,7 +198,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reminder e-mails to raters who have not answered (idempotent: sent once per key).
+    "evaluation-reminders": {
+        "task": "evaluations.send_reminders",
+        "schedule": crontab(minute=0, hour="8-18"),
+    },
+    # Recompute certification of whoever is still marked stale (e.g. Redis was down).
+    "certification-nightly-sweep": {
+        "task": "certification.recompute_stale",
+        "schedule": crontab(minute=30, hour=2),
+    },
+}
 
 # --- Security (production unless DEBUG) ------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,79 @@
+"""The URL × role permission matrix (see tests/test_permission_matrix.py).
+
+Each app keeps its rows in `tests/<app>/matrix.py` as `ROWS: list[Row]`, and may define
+`extend(world)` to add objects its URLs need. Every named URL of our apps must have a row,
+or the matrix test fails.
+
+Statuses: 200 (page shown), 302 (redirect: to the login page for anonymous, or after a
+successful POST), 403 (role may not use this page), 404 (object outside the user's scope).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from accounts.roles import Role
+from evaluations.models import LeadershipWindow, ReportMeeting
+from projects.models import Membership, Project
+from tests import factories
+
+ROLES = (
+    "anonymous",
+    "staff",
+    "member",
+    "leader",
+    "executive",
+    "external_expert",
+    "organiser",
+    "hr_admin",
+)
+
+
+@dataclass
+class Row:
+    url_name: str
+    expect: dict[str, int]
+    kwargs: Callable[[SimpleNamespace], dict] = lambda world: {}
+    method: str = "get"
+    data: Callable[[SimpleNamespace], dict] = lambda world: {}
+    query: str = ""
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    """`expect(200, anonymous=302, external_expert=403)` → a status for every role."""
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def build_world() -> SimpleNamespace:
+    """One small programme that every row can point at: a FY2024 project in progress with
+    one approved team (leader + member), an open report meeting presenting that team, an
+    open leadership window, and one person of each other role."""
+    w = SimpleNamespace()
+    w.project = factories.ProjectFactory(
+        fiscal_year=2024,
+        status=Project.Status.IN_PROGRESS,
+        recruitment_starts_on=datetime.date(2024, 4, 1),
+        recruitment_ends_on=datetime.date(2024, 5, 31),
+    )
+    w.leader = factories.UserFactory()
+    w.member = factories.UserFactory()
+    w.team = factories.TeamFactory(project=w.project)
+    factories.MembershipFactory(team=w.team, user=w.leader, role=Membership.Role.LEADER)
+    w.membership = factories.MembershipFactory(team=w.team, user=w.member)
+    w.worksheet = factories.WorksheetFactory(team=w.team)
+    w.staff = factories.UserFactory()
+    w.executive = factories.ExecutiveFactory()
+    w.external_expert = factories.ExpertFactory()
+    w.organiser = factories.UserFactory(roles=[Role.STAFF, Role.ORGANISER])
+    w.hr_admin = factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN])
+    w.meeting = factories.ReportMeetingFactory(project=w.project, status=ReportMeeting.Status.OPEN)
+    w.presentation = factories.PresentationFactory(meeting=w.meeting, team=w.team, order=1)
+    w.window = factories.LeadershipWindowFactory(
+        project=w.project, status=LeadershipWindow.Status.OPEN
+    )
+    return w
