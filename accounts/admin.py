@@ -17,9 +17,7 @@ admin.site.index_title = _("管理メニュー")
 def _admin_has_permission(request):
     """HR admins and organisers reach the admin by their role, not a hand-set flag."""
     user = request.user
-    return user.is_active and (
-        user.is_staff or any(user.has_role(r.value) for r in ADMIN_ROLES)
-    )
+    return user.is_active and (user.is_staff or any(user.has_role(r.value) for r in ADMIN_ROLES))
 
 
 admin.site.has_permission = _admin_has_permission

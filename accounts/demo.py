@@ -34,25 +34,62 @@ DEPARTMENTS = [
 ]
 
 SURNAMES = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"),
-    ("渡辺", "ワタナベ"), ("伊藤", "イトウ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"),
-    ("小林", "コバヤシ"), ("加藤", "カトウ"), ("吉田", "ヨシダ"), ("山田", "ヤマダ"),
-    ("佐々木", "ササキ"), ("斎藤", "サイトウ"), ("松本", "マツモト"), ("井上", "イノウエ"),
-    ("木村", "キムラ"), ("林", "ハヤシ"), ("清水", "シミズ"), ("大塚", "オオツカ"),
-    ("石川", "イシカワ"), ("小松", "コマツ"), ("荒井", "アライ"), ("関", "セキ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("渡辺", "ワタナベ"),
+    ("伊藤", "イトウ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("斎藤", "サイトウ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("清水", "シミズ"),
+    ("大塚", "オオツカ"),
+    ("石川", "イシカワ"),
+    ("小松", "コマツ"),
+    ("荒井", "アライ"),
+    ("関", "セキ"),
 ]
 GIVEN_NAMES = [
-    ("大輔", "ダイスケ"), ("健太", "ケンタ"), ("翔太", "ショウタ"), ("拓也", "タクヤ"),
-    ("直樹", "ナオキ"), ("誠", "マコト"), ("亮", "リョウ"), ("和也", "カズヤ"),
-    ("美咲", "ミサキ"), ("愛", "アイ"), ("陽子", "ヨウコ"), ("恵", "メグミ"),
-    ("彩", "アヤ"), ("真由美", "マユミ"), ("由紀", "ユキ"), ("智子", "トモコ"),
-    ("悠斗", "ユウト"), ("結衣", "ユイ"), ("隆", "タカシ"), ("裕子", "ユウコ"),
+    ("大輔", "ダイスケ"),
+    ("健太", "ケンタ"),
+    ("翔太", "ショウタ"),
+    ("拓也", "タクヤ"),
+    ("直樹", "ナオキ"),
+    ("誠", "マコト"),
+    ("亮", "リョウ"),
+    ("和也", "カズヤ"),
+    ("美咲", "ミサキ"),
+    ("愛", "アイ"),
+    ("陽子", "ヨウコ"),
+    ("恵", "メグミ"),
+    ("彩", "アヤ"),
+    ("真由美", "マユミ"),
+    ("由紀", "ユキ"),
+    ("智子", "トモコ"),
+    ("悠斗", "ユウト"),
+    ("結衣", "ユイ"),
+    ("隆", "タカシ"),
+    ("裕子", "ユウコ"),
 ]
 
 # Grades of the 80 demo staff: mostly 係長 and below, as the programme's eligibility.
-GRADE_MIX = [Grade.SHUJI] * 34 + [Grade.SHUNIN] * 22 + [Grade.KAKARICHO] * 14 + [
-    Grade.KACHO_HOSA
-] * 6 + [Grade.KACHO] * 4
+GRADE_MIX = (
+    [Grade.SHUJI] * 34
+    + [Grade.SHUNIN] * 22
+    + [Grade.KAKARICHO] * 14
+    + [Grade.KACHO_HOSA] * 6
+    + [Grade.KACHO] * 4
+)
 
 
 @dataclass(frozen=True)
@@ -81,26 +118,110 @@ def demo_people() -> list[Person]:
     rng = random.Random(486)  # Moka's staff count, for luck
     section_codes = [code for code, _n, parent in DEPARTMENTS if parent or code == "600"]
     people = [
-        Person("10001", "石崎", "努", "イシザキ", "ツトム", "120", Grade.KAKARICHO,
-               (Role.STAFF, Role.ORGANISER)),
-        Person("10002", "大島", "千尋", "オオシマ", "チヒロ", "120", Grade.SHUNIN,
-               (Role.STAFF, Role.ORGANISER)),
-        Person("10003", "野口", "学", "ノグチ", "マナブ", "130", Grade.KAKARICHO,
-               (Role.STAFF, Role.HR_ADMIN)),
-        Person("90001", "岡田", "正人", "オカダ", "マサト", "100", Grade.BUCHO,
-               (Role.STAFF, Role.EXECUTIVE)),
-        Person("90002", "小川", "弘", "オガワ", "ヒロシ", "200", Grade.BUCHO,
-               (Role.STAFF, Role.EXECUTIVE)),
-        Person("90003", "中島", "聡子", "ナカジマ", "サトコ", "300", Grade.BUCHO,
-               (Role.STAFF, Role.EXECUTIVE)),
-        Person("90004", "藤田", "修", "フジタ", "オサム", "400", Grade.BUCHO,
-               (Role.STAFF, Role.EXECUTIVE)),
-        Person("90005", "前田", "浩二", "マエダ", "コウジ", "500", Grade.BUCHO,
-               (Role.STAFF, Role.EXECUTIVE)),
-        Person(None, "森", "健一", "モリ", "ケンイチ", None, None, (Role.EXTERNAL_EXPERT,),
-               email="mori@vendor.example.jp", affiliation="株式会社とちぎデジタル"),
-        Person(None, "長谷川", "恵美", "ハセガワ", "エミ", None, None, (Role.EXTERNAL_EXPERT,),
-               email="hasegawa@vendor.example.jp", affiliation="株式会社とちぎデジタル"),
+        Person(
+            "10001",
+            "石崎",
+            "努",
+            "イシザキ",
+            "ツトム",
+            "120",
+            Grade.KAKARICHO,
+            (Role.STAFF, Role.ORGANISER),
+        ),
+        Person(
+            "10002",
+            "大島",
+            "千尋",
+            "オオシマ",
+            "チヒロ",
+            "120",
+            Grade.SHUNIN,
+            (Role.STAFF, Role.ORGANISER),
+        ),
+        Person(
+            "10003",
+            "野口",
+            "学",
+            "ノグチ",
+            "マナブ",
+            "130",
+            Grade.KAKARICHO,
+            (Role.STAFF, Role.HR_ADMIN),
+        ),
+        Person(
+            "90001",
+            "岡田",
+            "正人",
+            "オカダ",
+            "マサト",
+            "100",
+            Grade.BUCHO,
+            (Role.STAFF, Role.EXECUTIVE),
+        ),
+        Person(
+            "90002",
+            "小川",
+            "弘",
+            "オガワ",
+            "ヒロシ",
+            "200",
+            Grade.BUCHO,
+            (Role.STAFF, Role.EXECUTIVE),
+        ),
+        Person(
+            "90003",
+            "中島",
+            "聡子",
+            "ナカジマ",
+            "サトコ",
+            "300",
+            Grade.BUCHO,
+            (Role.STAFF, Role.EXECUTIVE),
+        ),
+        Person(
+            "90004",
+            "藤田",
+            "修",
+            "フジタ",
+            "オサム",
+            "400",
+            Grade.BUCHO,
+            (Role.STAFF, Role.EXECUTIVE),
+        ),
+        Person(
+            "90005",
+            "前田",
+            "浩二",
+            "マエダ",
+            "コウジ",
+            "500",
+            Grade.BUCHO,
+            (Role.STAFF, Role.EXECUTIVE),
+        ),
+        Person(
+            None,
+            "森",
+            "健一",
+            "モリ",
+            "ケンイチ",
+            None,
+            None,
+            (Role.EXTERNAL_EXPERT,),
+            email="mori@vendor.example.jp",
+            affiliation="株式会社とちぎデジタル",
+        ),
+        Person(
+            None,
+            "長谷川",
+            "恵美",
+            "ハセガワ",
+            "エミ",
+            None,
+            None,
+            (Role.EXTERNAL_EXPERT,),
+            email="hasegawa@vendor.example.jp",
+            affiliation="株式会社とちぎデジタル",
+        ),
     ]
     used = {(p.last_name, p.first_name) for p in people}
     for index, grade in enumerate(GRADE_MIX):
@@ -111,8 +232,16 @@ def demo_people() -> list[Person]:
                 used.add((last, first))
                 break
         people.append(
-            Person(f"{20001 + index}", last, first, last_kana, first_kana,
-                   section_codes[index % len(section_codes)], grade, (Role.STAFF,))
+            Person(
+                f"{20001 + index}",
+                last,
+                first,
+                last_kana,
+                first_kana,
+                section_codes[index % len(section_codes)],
+                grade,
+                (Role.STAFF,),
+            )
         )
     return people
 
@@ -139,8 +268,9 @@ def seed_people() -> dict[str, int]:
             )
             created["departments"] += 1
     groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
-    existing_numbers = set(User.objects.exclude(employee_number=None)
-                           .values_list("employee_number", flat=True))
+    existing_numbers = set(
+        User.objects.exclude(employee_number=None).values_list("employee_number", flat=True)
+    )
     existing_emails = set(User.objects.exclude(email="").values_list("email", flat=True))
     for person in demo_people():
         email = person.email or f"{person.employee_number}@city.moka.example.jp"

@@ -102,7 +102,9 @@ class User(AbstractUser):
         unique=True,
         null=True,
         blank=True,
-        validators=[RegexValidator(r"^[0-9A-Za-z-]+$", _("職員番号は半角英数字で入力してください。"))],
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z-]+$", _("職員番号は半角英数字で入力してください。"))
+        ],
     )
     first_name = models.CharField(_("名"), max_length=50, blank=True)
     last_name = models.CharField(_("姓"), max_length=50, blank=True)
@@ -116,7 +118,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
-    grade = models.PositiveSmallIntegerField(_("職位"), choices=Grade.choices, null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("職位"), choices=Grade.choices, null=True, blank=True
+    )
     affiliation = models.CharField(
         _("所属会社"), max_length=100, blank=True, help_text=_("外部専門家のみ")
     )

@@ -10,9 +10,7 @@ def _has(user, role: Role) -> bool:
 
 def is_city_staff(user) -> bool:
     """Staff pages are for city employees: staff, executives, organisers and HR."""
-    return any(
-        _has(user, r) for r in (Role.STAFF, Role.EXECUTIVE, Role.ORGANISER, Role.HR_ADMIN)
-    )
+    return any(_has(user, r) for r in (Role.STAFF, Role.EXECUTIVE, Role.ORGANISER, Role.HR_ADMIN))
 
 
 def is_executive(user) -> bool:

@@ -80,3 +80,100 @@ def browser_context_args():
         "timezone_id": "Asia/Tokyo",
         "viewport": {"width": 1280, "height": 900},
     }
+
+
+# --- A real Celery worker process against the test database ----------------------------
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """Start `celery worker` in a subprocess on a private queue, pointed at the test
+    database, and route this process's tasks to it (not eagerly). Yields a handle with
+    `.queue`, `.process` and `.restart()`; the worker is stopped afterwards."""
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from moka_dx.celery import app
+
+    broker = settings.TEST_BROKER_URL
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "moka_dx.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_QUEUE": queue,
+    }
+    log = tmp_path / "worker.log"
+
+    class Handle:
+        def __init__(self):
+            self.queue = queue
+            self.process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "moka_dx",
+                    "worker",
+                    "--pool=solo",
+                    "-Q",
+                    queue,
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-l",
+                    "info",
+                ],
+                env=env,
+                stdout=log.open("ab"),
+                stderr=subprocess.STDOUT,
+            )
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if b"ready." in log.read_bytes():
+                    return
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+            raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
+
+        def stop(self, sig=None):
+            import signal
+
+            if self.process and self.process.poll() is None:
+                self.process.send_signal(sig or signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+
+        def restart(self):
+            self.stop()
+            self.start()
+
+        @property
+        def log(self):
+            return log.read_text()
+
+    saved = {
+        k: app.conf[k]
+        for k in ("task_always_eager", "task_default_queue", "broker_url", "result_backend")
+    }
+    app.conf.update(
+        task_always_eager=False, task_default_queue=queue, broker_url=broker, result_backend=broker
+    )
+    handle = Handle()
+    handle.start()
+    try:
+        yield handle
+    finally:
+        handle.stop()
+        app.conf.update(saved)
