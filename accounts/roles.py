@@ -25,8 +25,11 @@ def sync_role_permissions(**kwargs):
     """post_migrate: give each role group its permissions. Idempotent."""
     from django.contrib.auth.models import Group, Permission
 
+    # Every role group exists (a test database flush also ends here, via post_migrate).
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
     for role, grants in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role.value)
+        group = Group.objects.get(name=role.value)
         perms = Permission.objects.none()
         for grant in grants:
             app_label, _dot, only = grant.partition(".")

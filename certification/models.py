@@ -154,6 +154,9 @@ class StaleUser(models.Model):
         verbose_name = _("再計算待ち")
         verbose_name_plural = _("再計算待ち")
 
+    def __str__(self):
+        return f"#{self.user_id}"
+
 
 class RecomputeRun(models.Model):
     """A full recompute started from the admin; the admin shows its progress."""
@@ -182,3 +185,6 @@ class RecomputeRun(models.Model):
         verbose_name = _("一括再計算")
         verbose_name_plural = _("一括再計算")
         ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"

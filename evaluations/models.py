@@ -214,6 +214,9 @@ class LeadershipInvitation(models.Model):
             models.UniqueConstraint(fields=["team", "user"], name="invitation_once_per_team")
         ]
 
+    def __str__(self):
+        return f"{self.team} / {self.user}"
+
 
 class Evaluation(models.Model):
     """One evaluator × one subject × one perspective. The subject is a presentation
@@ -299,6 +302,9 @@ class CriterionScore(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"
+
 
 class ReminderLog(models.Model):
     """A reminder e-mail sent; the unique key makes sending at most once per rater,
@@ -316,3 +322,6 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_key")
         ]
+
+    def __str__(self):
+        return self.key

@@ -290,3 +290,6 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workshop", "user"], name="attendance_once_per_person")
         ]
+
+    def __str__(self):
+        return f"{self.workshop} / {self.user}"
