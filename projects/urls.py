@@ -1,5 +1,75 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    # staff
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/mine/", views.my_projects, name="my_projects"),
+    path("projects/workshops/mine/", views.my_attendance, name="my_attendance"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/propose/", views.team_propose, name="team_propose"),
+    path("projects/teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("projects/teams/<int:pk>/apply/", views.membership_apply, name="membership_apply"),
+    path("projects/teams/<int:pk>/worksheet/", views.worksheet_edit, name="worksheet_edit"),
+    path("projects/teams/<int:pk>/effects/add/", views.effect_add, name="effect_add"),
+    path("projects/effects/<int:pk>/edit/", views.effect_edit, name="effect_edit"),
+    path("projects/effects/<int:pk>/delete/", views.effect_delete, name="effect_delete"),
+    path(
+        "projects/memberships/<int:pk>/withdraw/",
+        views.membership_withdraw,
+        name="membership_withdraw",
+    ),
+    # organiser (the MFA middleware protects every path under organiser/)
+    path("organiser/projects/", views.organiser_project_list, name="organiser_project_list"),
+    path(
+        "organiser/projects/new/", views.organiser_project_create, name="organiser_project_create"
+    ),
+    path(
+        "organiser/projects/<int:pk>/",
+        views.organiser_project_manage,
+        name="organiser_project_manage",
+    ),
+    path(
+        "organiser/projects/<int:pk>/edit/",
+        views.organiser_project_edit,
+        name="organiser_project_edit",
+    ),
+    path(
+        "organiser/projects/<int:pk>/transition/",
+        views.organiser_project_transition,
+        name="organiser_project_transition",
+    ),
+    path(
+        "organiser/projects/<int:pk>/workshops/",
+        views.organiser_workshop_list,
+        name="organiser_workshop_list",
+    ),
+    path(
+        "organiser/teams/<int:pk>/approve/",
+        views.organiser_team_approve,
+        name="organiser_team_approve",
+    ),
+    path(
+        "organiser/teams/<int:pk>/reject/",
+        views.organiser_team_reject,
+        name="organiser_team_reject",
+    ),
+    path(
+        "organiser/memberships/<int:pk>/approve/",
+        views.organiser_membership_approve,
+        name="organiser_membership_approve",
+    ),
+    path(
+        "organiser/memberships/<int:pk>/reject/",
+        views.organiser_membership_reject,
+        name="organiser_membership_reject",
+    ),
+    path(
+        "organiser/workshops/<int:pk>/attendance/",
+        views.organiser_attendance,
+        name="organiser_attendance",
+    ),
+]

@@ -1,0 +1,122 @@
+"""Forms validate; the views pass `cleaned_data` to one service each."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+
+from .models import MeasuredEffect, Project, Team, Worksheet, Workshop
+from .services import PROJECT_FIELDS, WORKSHEET_FIELDS
+
+STATUS_CHOICES = [("", _("すべて")), *Project.Status.choices]
+
+
+class ProjectFilterForm(forms.Form):
+    """The project list's filter (GET). Bad values are ignored, never an error page."""
+
+    fiscal_year = forms.TypedChoiceField(
+        label=_("年度"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("状態"), required=False, choices=STATUS_CHOICES)
+    q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
+
+    def __init__(self, *args, years=(), year_label=str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [("", _("すべて"))] + [
+            (year, year_label(year)) for year in years
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "recruitment_starts_on": forms.DateInput(attrs={"type": "date"}),
+            "recruitment_ends_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("保存"))
+
+
+class TeamProposeForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ("name", "theme", "target_department")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_department"].queryset = Department.objects.active()
+        self.helper = _helper(_("チームを提案する"))
+
+    def validate_unique(self):
+        """The service checks uniqueness within the project (the form has no project)."""
+
+
+class WorksheetForm(forms.ModelForm):
+    class Meta:
+        model = Worksheet
+        fields = WORKSHEET_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in WORKSHEET_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("ワークシートを保存"))
+
+
+class MeasuredEffectForm(forms.ModelForm):
+    class Meta:
+        model = MeasuredEffect
+        fields = ("label", "unit", "before", "after")
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label or _("効果を追加"))
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ("held_on", "topic", "hours")
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("研修を登録"))
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.TypedMultipleChoiceField(
+        label=_("出席者"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [
+            (m.user_id, f"{m.user.full_name}（{m.team.name}・{m.get_role_display()}）")
+            for m in members
+        ]
+        self.helper = _helper(_("出欠を保存"))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Project.Status.choices)

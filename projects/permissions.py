@@ -1,0 +1,79 @@
+"""Object-level predicates of the projects app, used by views and templates alike.
+Role predicates live in `accounts.permissions`."""
+
+from __future__ import annotations
+
+import datetime
+
+from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
+
+from .exceptions import ProjectError
+from .models import Membership, Project, Team
+from .services import check_can_edit_worksheet, check_eligible, recruitment_is_open
+
+__all__ = [
+    "can_apply",
+    "can_edit_worksheet",
+    "can_manage_projects",
+    "can_propose_team",
+    "can_see_project",
+    "can_see_staff_pages",
+    "can_withdraw",
+]
+
+
+def can_see_staff_pages(user) -> bool:
+    """City staff (not external experts) use the project pages."""
+    return is_city_staff(user)
+
+
+def can_manage_projects(user) -> bool:
+    """The organiser runs the programme: projects, approvals, workshops."""
+    return is_organiser(user)
+
+
+def can_see_project(user, project: Project) -> bool:
+    """Staff see every project that is no longer a draft; the programme's admins see all."""
+    if is_programme_admin(user):
+        return True
+    return can_see_staff_pages(user) and project.status != Project.Status.DRAFT
+
+
+def can_propose_team(user, project: Project, *, today: datetime.date | None = None) -> bool:
+    try:
+        check_eligible(project, user, today=today)
+    except ProjectError:
+        return False
+    return can_see_staff_pages(user)
+
+
+def can_apply(user, team: Team, *, today: datetime.date | None = None) -> bool:
+    if team.status not in (Team.Status.PROPOSED, Team.Status.APPROVED):
+        return False
+    if team.member_count >= team.max_size:
+        return False
+    return can_propose_team(user, team.project, today=today)
+
+
+def can_withdraw(user, membership: Membership, *, today: datetime.date | None = None) -> bool:
+    """The person themself, while recruitment is open; a leader only while the team is
+    still waiting for approval (withdrawing it withdraws the team)."""
+    if membership.user_id != getattr(user, "pk", None):
+        return False
+    if membership.status not in Membership.LIVE:
+        return False
+    if membership.role == Membership.Role.LEADER and membership.team.status != Team.Status.PROPOSED:
+        return False
+    return recruitment_is_open(membership.team.project, today=today)
+
+
+def can_edit_worksheet(user, team: Team) -> bool:
+    """Approved members (and the leader) of an approved team, while the project is in
+    progress."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        check_can_edit_worksheet(team=team, user=user)
+    except ProjectError:
+        return False
+    return True

@@ -1,0 +1,253 @@
+"""Reads of the projects app. Every function carries the user's visibility and loads what
+its page shows in a fixed number of queries, whatever the number of projects, teams or
+members."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from accounts.permissions import is_city_staff, is_programme_admin
+
+from .models import Attendance, MeasuredEffect, Membership, Project, Team, Workshop
+
+LIVE_TEAM_STATUSES = (Team.Status.PROPOSED, Team.Status.APPROVED)
+
+
+def projects_visible_to(
+    user: User,
+    *,
+    fiscal_year: int | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Project]:
+    """Projects `user` may see: organisers and HR see all, staff every non-draft project,
+    anyone else none. Annotated with `team_count` (proposed or approved teams) and
+    `member_count` (live memberships)."""
+    if is_programme_admin(user):
+        qs = Project.objects.all()
+    elif is_city_staff(user):
+        qs = Project.objects.exclude(status=Project.Status.DRAFT)
+    else:
+        return Project.objects.none()
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(teams__theme__icontains=q, teams__status__in=LIVE_TEAM_STATUSES)
+            | Q(teams__name__icontains=q, teams__status__in=LIVE_TEAM_STATUSES)
+        ).distinct()
+    return qs.annotate(
+        team_count=Count("teams", filter=Q(teams__status__in=LIVE_TEAM_STATUSES), distinct=True),
+        member_count=Count(
+            "teams__memberships",
+            filter=Q(
+                teams__status__in=LIVE_TEAM_STATUSES,
+                teams__memberships__status__in=Membership.LIVE,
+            ),
+            distinct=True,
+        ),
+    ).order_by("-fiscal_year", "title")
+
+
+def visible_fiscal_years(user: User) -> list[int]:
+    return list(
+        projects_visible_to(user)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def _live_memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(status__in=Membership.LIVE)
+        .select_related("user__department")
+        .order_by("-role", "user__last_name_kana", "user__first_name_kana"),
+    )
+
+
+def _all_memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.select_related("user__department").order_by(
+            "-role", "status", "user__last_name_kana", "user__first_name_kana"
+        ),
+    )
+
+
+def _teams_prefetch(*, all_statuses: bool) -> Prefetch:
+    teams = Team.objects.select_related("target_department", "worksheet").order_by("name")
+    if not all_statuses:
+        teams = teams.filter(status__in=LIVE_TEAM_STATUSES)
+    return Prefetch(
+        "teams",
+        queryset=teams.prefetch_related(
+            _all_memberships() if all_statuses else _live_memberships(),
+            Prefetch("worksheet__effects", queryset=MeasuredEffect.objects.order_by("order")),
+        ),
+    )
+
+
+def project_detail(user: User, pk: int) -> Project:
+    """One project with its live teams, leaders, members and worksheet summaries; 404 when
+    `user` may not see it."""
+    return get_object_or_404(
+        projects_visible_to(user).prefetch_related(_teams_prefetch(all_statuses=False)),
+        pk=pk,
+    )
+
+
+def project_for_management(pk: int) -> Project:
+    """For the organiser's page: every team and membership, whatever their state."""
+    return get_object_or_404(
+        Project.objects.select_related("created_by").prefetch_related(
+            _teams_prefetch(all_statuses=True),
+            Prefetch("workshops", queryset=Workshop.objects.order_by("held_on")),
+        ),
+        pk=pk,
+    )
+
+
+def projects_for_organiser() -> QuerySet[Project]:
+    """Every project, with the decisions waiting: proposed teams and applications."""
+    return Project.objects.annotate(
+        team_count=Count("teams", filter=Q(teams__status__in=LIVE_TEAM_STATUSES), distinct=True),
+        pending_teams=Count("teams", filter=Q(teams__status=Team.Status.PROPOSED), distinct=True),
+        pending_applications=Count(
+            "teams__memberships",
+            filter=Q(
+                teams__memberships__status=Membership.Status.APPLIED,
+                teams__memberships__role=Membership.Role.MEMBER,
+            ),
+            distinct=True,
+        ),
+    ).order_by("-fiscal_year", "title")
+
+
+def workshops_of(project: Project) -> QuerySet[Workshop]:
+    return project.workshops.annotate(
+        present=Count("attendances", filter=Q(attendances__attended=True))
+    ).order_by("held_on", "pk")
+
+
+def live_membership_in(user: User, project: Project) -> Membership | None:
+    """The user's live membership in `project`, if any (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(project=project, user=user, status__in=Membership.LIVE)
+        .select_related("team__project")
+        .first()
+    )
+
+
+def team_detail(user: User, pk: int) -> Team:
+    """A live team of a project `user` may see, with members, worksheet and effects."""
+    visible = projects_visible_to(user).values("pk")
+    teams = Team.objects.filter(project__in=visible)
+    if not is_programme_admin(user):
+        teams = teams.filter(status__in=LIVE_TEAM_STATUSES)
+    return get_object_or_404(
+        teams.select_related(
+            "project", "target_department", "worksheet__updated_by"
+        ).prefetch_related(
+            _live_memberships(),
+            Prefetch("worksheet__effects", queryset=MeasuredEffect.objects.order_by("order")),
+        ),
+        pk=pk,
+    )
+
+
+def effect_for_edit(user: User, pk: int) -> MeasuredEffect:
+    """A measured effect of a team `user` may see (404 otherwise)."""
+    visible = projects_visible_to(user).values("pk")
+    return get_object_or_404(
+        MeasuredEffect.objects.select_related("worksheet__team__project").filter(
+            worksheet__team__project__in=visible
+        ),
+        pk=pk,
+    )
+
+
+def my_memberships(user: User) -> QuerySet[Membership]:
+    """Every membership of `user`, newest project first, with team and project."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("team__project", "team__worksheet")
+        .order_by("-project__fiscal_year", "-applied_at")
+    )
+
+
+def my_projects(user: User) -> QuerySet[Membership]:
+    """Alias kept for readers who look for "my projects": see `my_memberships`."""
+    return my_memberships(user)
+
+
+def my_attendance(user: User) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(user=user)
+        .select_related("workshop__project")
+        .order_by("-workshop__project__fiscal_year", "workshop__held_on")
+    )
+
+
+def workshop_for_attendance(pk: int) -> tuple[Workshop, list[Membership], set[int]]:
+    """A workshop, the approved members of its project's approved teams (by team, then
+    reading) and the ids of those marked present: three queries."""
+    workshop = get_object_or_404(Workshop.objects.select_related("project"), pk=pk)
+    members = list(
+        Membership.objects.filter(
+            project=workshop.project,
+            status=Membership.Status.APPROVED,
+            team__status=Team.Status.APPROVED,
+        )
+        .select_related("user", "team")
+        .order_by("team__name", "-role", "user__last_name_kana", "user__first_name_kana")
+    )
+    present = set(
+        Attendance.objects.filter(workshop=workshop, attended=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    return workshop, members, present
+
+
+def programme_effects_by_year(*, fiscal_year: int | None = None) -> list[dict]:
+    """The programme's measured impact: for each 年度 and unit, the sum of (before − after)
+    over the worksheets of approved teams of non-draft projects, and how many teams
+    contributed. One query. Rows: {"fiscal_year", "unit", "total", "teams", "effects"}."""
+    qs = MeasuredEffect.objects.filter(
+        worksheet__team__status=Team.Status.APPROVED,
+    ).exclude(worksheet__team__project__status=Project.Status.DRAFT)
+    if fiscal_year:
+        qs = qs.filter(worksheet__team__project__fiscal_year=fiscal_year)
+    reduction = ExpressionWrapper(
+        F("before") - F("after"), output_field=DecimalField(max_digits=13, decimal_places=2)
+    )
+    return list(
+        qs.values("unit", fiscal_year=F("worksheet__team__project__fiscal_year"))
+        .annotate(
+            total=Sum(reduction),
+            teams=Count("worksheet__team", distinct=True),
+            effects=Count("pk"),
+        )
+        .order_by("fiscal_year", "unit")
+        .values("fiscal_year", "unit", "total", "teams", "effects")
+    )
