@@ -11,5 +11,7 @@ def roles(request):
             "organise": permissions.is_organiser(user),
             "hr": permissions.is_hr_admin(user),
             "programme_admin": permissions.is_programme_admin(user),
+            "admin": permissions.is_programme_admin(user)
+            or bool(user and user.is_authenticated and user.is_superuser),
         }
     }
