@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,7 +74,25 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 
 def _full_clean(obj, **kwargs) -> None:
-    """full_clean, with the first validation message as a domain refusal."""
+    """full_clean, with the first validation message as a domain refusal. Also enforces what
+    full_clean leaves to forms: a TextField's max_length, and no NUL character in text
+    (PostgreSQL rejects it)."""
+    for field in obj._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        value = getattr(obj, field.attname)
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            raise InvalidData(
+                _("「%(field)s」に使用できない文字が含まれています。")
+                % {"field": field.verbose_name}
+            )
+        if field.max_length and len(value) > field.max_length:
+            raise InvalidData(
+                _("「%(field)s」は%(max)s文字以内で入力してください。")
+                % {"field": field.verbose_name, "max": field.max_length}
+            )
     try:
         obj.full_clean(**kwargs)
     except ValidationError as error:
