@@ -126,7 +126,9 @@ def materials_path(instance, filename):
 
 class Presentation(models.Model):
     meeting = models.ForeignKey(
-        ReportMeeting, verbose_name=_("報告会"), on_delete=models.CASCADE,
+        ReportMeeting,
+        verbose_name=_("報告会"),
+        on_delete=models.CASCADE,
         related_name="presentations",
     )
     team = models.ForeignKey(
@@ -158,7 +160,9 @@ class LeadershipWindow(models.Model):
         CLOSED = "closed", _("締切済み")
 
     project = models.OneToOneField(
-        Project, verbose_name=_("プロジェクト"), on_delete=models.PROTECT,
+        Project,
+        verbose_name=_("プロジェクト"),
+        on_delete=models.PROTECT,
         related_name="leadership_window",
     )
     closes_on = models.DateField(_("締切日"))
@@ -198,12 +202,17 @@ class LeadershipInvitation(models.Model):
         Team, verbose_name=_("チーム"), on_delete=models.CASCADE, related_name="invitations"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("職員"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
         related_name="leadership_invitations",
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("招待者"), on_delete=models.PROTECT,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("招待者"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("招待日時"), auto_now_add=True)
 
@@ -224,7 +233,9 @@ class Evaluation(models.Model):
     mean of the criterion scores mapped to 0–100, stored when the evaluation is saved."""
 
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("評価者"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("評価者"),
+        on_delete=models.PROTECT,
         related_name="evaluations_given",
     )
     perspective = models.CharField(_("観点"), max_length=20, choices=Perspective.choices)
@@ -232,15 +243,25 @@ class Evaluation(models.Model):
         Rubric, verbose_name=_("評価基準"), on_delete=models.PROTECT, related_name="evaluations"
     )
     presentation = models.ForeignKey(
-        Presentation, verbose_name=_("発表"), on_delete=models.PROTECT, null=True, blank=True,
+        Presentation,
+        verbose_name=_("発表"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="evaluations",
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("チーム（リーダーシップ）"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="leadership_evaluations",
+        Team,
+        verbose_name=_("チーム（リーダーシップ）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leadership_evaluations",
     )
     score = models.DecimalField(
-        _("得点"), max_digits=5, decimal_places=2,
+        _("得点"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     comment = models.TextField(_("コメント"), max_length=2000, blank=True)
@@ -263,8 +284,11 @@ class Evaluation(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(perspective__in=["policy", "technical"], presentation__isnull=False,
-                      team__isnull=True)
+                    Q(
+                        perspective__in=["policy", "technical"],
+                        presentation__isnull=False,
+                        team__isnull=True,
+                    )
                     | Q(perspective="leadership", presentation__isnull=True, team__isnull=False)
                 ),
                 name="evaluation_subject_matches_perspective",
@@ -310,9 +334,7 @@ class ReminderLog(models.Model):
     """A reminder e-mail sent; the unique key makes sending at most once per rater,
     subject and deadline."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     sent_at = models.DateTimeField(auto_now_add=True)
 

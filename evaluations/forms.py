@@ -1,0 +1,117 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from projects.models import Membership, Project, Team
+
+from .models import Criterion, ReportMeeting
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = ReportMeeting
+        fields = ["project", "title", "held_on", "place"]
+        widgets = {"held_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.exclude(
+            status__in=[Project.Status.DRAFT, Project.Status.CLOSED]
+        ).order_by("-fiscal_year", "title")
+
+
+class PresentationForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("チーム"), queryset=Team.objects.none())
+    title = forms.CharField(
+        label=_("発表タイトル"),
+        max_length=200,
+        required=False,
+        help_text=_("空欄のときはチームのテーマを使います。"),
+    )
+    materials = forms.FileField(
+        label=_("発表資料（PDF・PPTX）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.pptx"}),
+    )
+
+    def __init__(self, *args, meeting: ReportMeeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = (
+            Team.objects.filter(project_id=meeting.project_id, status=Team.Status.APPROVED)
+            .exclude(presentations__meeting=meeting)
+            .order_by("name")
+        )
+
+
+class MaterialsForm(forms.Form):
+    materials = forms.FileField(
+        label=_("発表資料（PDF・PPTX）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.pptx"}),
+    )
+
+
+class WindowOpenForm(forms.Form):
+    closes_on = forms.DateField(label=_("締切日"), widget=DateInput())
+
+
+class InvitationForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("招待する職員"), queryset=User.objects.none())
+
+    def __init__(self, *args, team: Team, leader: User | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = User.objects.none()
+        if leader is not None and leader.department_id:
+            qs = (
+                User.objects.filter(
+                    department_id=leader.department_id,
+                    is_active=True,
+                    groups__name=Role.STAFF.value,
+                )
+                .exclude(
+                    pk__in=Membership.objects.filter(team=team, status__in=Membership.LIVE).values(
+                        "user_id"
+                    )
+                )
+                .exclude(leadership_invitations__team=team)
+                .distinct()
+            )
+        self.fields["user"].queryset = qs
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.full_name}（{u.employee_number or u.email}）"
+        )
+
+
+class FiscalYearForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=2000, max_value=2100)
+
+
+class CriterionForm(forms.Form):
+    label_ja = forms.CharField(label=_("項目名（日本語）"), max_length=60)
+    label_en = forms.CharField(label=_("項目名（英語）"), max_length=60, required=False)
+    description = forms.CharField(label=_("説明"), max_length=300, required=False)
+    weight = forms.DecimalField(label=_("重み"), max_digits=4, decimal_places=2, min_value=0.01)
+    point_1 = forms.CharField(label=_("1点の目安"), max_length=40)
+    point_2 = forms.CharField(label=_("2点の目安"), max_length=40)
+    point_3 = forms.CharField(label=_("3点の目安"), max_length=40)
+    point_4 = forms.CharField(label=_("4点の目安"), max_length=40)
+    point_5 = forms.CharField(label=_("5点の目安"), max_length=40)
+
+    @classmethod
+    def initial_for(cls, criterion: Criterion) -> dict:
+        labels = list(criterion.point_labels or []) + [""] * 5
+        initial = {
+            "label_ja": criterion.label_ja,
+            "label_en": criterion.label_en,
+            "description": criterion.description,
+            "weight": criterion.weight,
+        }
+        initial.update({f"point_{i}": labels[i - 1] for i in range(1, 6)})
+        return initial
+
+    def point_labels(self) -> list[str]:
+        return [self.cleaned_data[f"point_{i}"] for i in range(1, 6)]
