@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.views.decorators.cache import never_cache
 from django.shortcuts import render
 
 
@@ -11,3 +12,9 @@ def home(request):
 def signup_disabled(request, *args, **kwargs):
     """There is no sign-up: accounts come from HR."""
     raise Http404
+
+
+@never_cache
+def healthz(request):
+    """For the load balancer and monitoring: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")

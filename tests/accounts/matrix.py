@@ -2,6 +2,7 @@ from tests.matrix import Row, expect
 
 ROWS = [
     Row("home", expect(200, anonymous=302)),
+    Row("healthz", expect(200)),
     # There is no sign-up: accounts come from HR.
     Row("account_signup", expect(404)),
     Row("admin:index", expect(302, hr_admin=200, organiser=200)),
