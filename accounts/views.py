@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.views.decorators.cache import never_cache
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 
 @login_required
