@@ -1,0 +1,34 @@
+"""Listen to evaluations' close signals (sent after the close has committed).
+
+Each receiver marks the affected people stale and, once that is committed, queues a
+recompute. If the broker is down the close has already succeeded and is not disturbed:
+the failure is logged with ids only, and the markers let the nightly sweep (or the admin
+action) recompute those people later.
+"""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from evaluations.signals import leadership_window_closed, report_meeting_closed
+
+from .services import mark_stale
+from .tasks import enqueue_recompute_users
+
+
+def mark_and_enqueue(user_ids) -> None:
+    ids = sorted({int(i) for i in user_ids or ()})
+    if not ids:
+        return
+    with transaction.atomic():
+        mark_stale(user_ids=ids)
+        transaction.on_commit(lambda: enqueue_recompute_users(ids), robust=True)
+
+
+@receiver(report_meeting_closed, dispatch_uid="certification.report_meeting_closed")
+def on_report_meeting_closed(sender, meeting_id=None, user_ids=(), **kwargs):
+    mark_and_enqueue(user_ids)
+
+
+@receiver(leadership_window_closed, dispatch_uid="certification.leadership_window_closed")
+def on_leadership_window_closed(sender, window_id=None, user_ids=(), **kwargs):
+    mark_and_enqueue(user_ids)

@@ -1,0 +1,272 @@
+"""Reads for certification: gathering the rules engine's input, and the pages' data.
+
+`gather()` turns the database into the plain data `certification.rules.decide` takes, in a
+FIXED number of set-based queries whatever the number of people (five reads, see below).
+It never instantiates evaluations: scores come back as `values_list` tuples and are
+streamed with `iterator()`, so memory stays proportional to one chunk of people.
+
+Decisions worth knowing:
+
+- Participations are APPROVED memberships (leader or member) of APPROVED teams; the
+  fiscal year is the team's project's 年度.
+- Report scores: every policy / technical evaluation of a presentation of the team at a
+  CLOSED report meeting of any project. If a team presented at several closed meetings
+  (e.g. an interim and a final report meeting), all those evaluations count, one score per
+  evaluation: each evaluation is one rater's judgement of the team's work in that 年度.
+  Evaluations of open or scheduled meetings are ignored (scores are not final yet).
+- Leadership scores: leadership evaluations of the team, counted only when the project's
+  leadership window is CLOSED, and only for the team's leader.
+- Rule sets: every `RuleSet` row (Decimal → float); a 年度 without a row uses the defaults
+  of `rules.RuleSet`.
+- Prior awards: HELD (active or flagged) MANUAL certifications. Automatic ones are not
+  prior: they are what `decide` must reproduce.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Sum
+
+from accounts.models import User
+from evaluations.models import (
+    REPORT_PERSPECTIVES,
+    Evaluation,
+    LeadershipWindow,
+    Perspective,
+    ReportMeeting,
+)
+from projects.models import MeasuredEffect, Membership, Team
+
+from . import rules
+from .models import Certification, RuleSet, StaleUser
+
+#: Rows fetched per round trip when streaming large result sets.
+ITERATOR_CHUNK = 5000
+
+
+@dataclass
+class TeamInfo:
+    name: str
+    project_title: str
+    fiscal_year: int
+
+
+@dataclass
+class Gathered:
+    """The engine's input for a set of people.
+
+    `participations` and `prior` are keyed by user id; `teams` describes every team that
+    appears, for readable evidence.
+    """
+
+    participations: dict[int, list[rules.Participation]] = field(default_factory=dict)
+    prior: dict[int, list[rules.PriorAward]] = field(default_factory=dict)
+    rule_sets: dict[int, rules.RuleSet] = field(default_factory=dict)
+    teams: dict[int, TeamInfo] = field(default_factory=dict)
+
+    def user_ids(self) -> set[int]:
+        return set(self.participations) | set(self.prior)
+
+
+def rule_sets() -> dict[int, rules.RuleSet]:
+    """Every 年度's rule set as the engine's dataclass (one query)."""
+    result = {}
+    for row in RuleSet.objects.values(
+        "fiscal_year",
+        "report_threshold",
+        "leadership_threshold",
+        "policy_weight",
+        "technical_weight",
+        "min_policy_raters",
+        "min_technical_raters",
+        "min_leadership_raters",
+    ):
+        result[row["fiscal_year"]] = rules.RuleSet(
+            fiscal_year=row["fiscal_year"],
+            report_threshold=float(row["report_threshold"]),
+            leadership_threshold=float(row["leadership_threshold"]),
+            policy_weight=float(row["policy_weight"]),
+            technical_weight=float(row["technical_weight"]),
+            min_policy_raters=row["min_policy_raters"],
+            min_technical_raters=row["min_technical_raters"],
+            min_leadership_raters=row["min_leadership_raters"],
+        )
+    return result
+
+
+def _approved_memberships(user_ids: Iterable[int] | None):
+    qs = Membership.objects.filter(
+        status=Membership.Status.APPROVED, team__status=Team.Status.APPROVED
+    )
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=list(user_ids))
+    return qs
+
+
+def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
+    """Participations, prior awards and rule sets for `user_ids` (None: everyone).
+
+    Five queries, whatever the number of people or teams: memberships, report scores,
+    leadership scores, rule sets, manual certifications. The team filter of the two score
+    queries is a subquery of the membership query, so no id list travels twice.
+    """
+    if user_ids is not None:
+        user_ids = list(user_ids)
+    memberships = _approved_memberships(user_ids)
+    result = Gathered()
+
+    # 1. Memberships → (user, team, role, 年度), with the team's name for the evidence.
+    rows = memberships.values_list(
+        "user_id",
+        "team_id",
+        "role",
+        "team__project__fiscal_year",
+        "team__name",
+        "team__project__title",
+    ).order_by()
+    member_rows: list[tuple[int, int, str, int]] = []
+    for user_id, team_id, role, year, team_name, project_title in rows.iterator(
+        chunk_size=ITERATOR_CHUNK
+    ):
+        member_rows.append((user_id, team_id, role, year))
+        if team_id not in result.teams:
+            result.teams[team_id] = TeamInfo(team_name, project_title, year)
+
+    team_ids = memberships.order_by().values("team_id")
+
+    # 2. Report scores of those teams at CLOSED meetings: one score per evaluation.
+    policy: dict[int, list[float]] = defaultdict(list)
+    technical: dict[int, list[float]] = defaultdict(list)
+    report_rows = (
+        Evaluation.objects.filter(
+            perspective__in=REPORT_PERSPECTIVES,
+            presentation__meeting__status=ReportMeeting.Status.CLOSED,
+            presentation__team_id__in=team_ids,
+        )
+        .values_list("presentation__team_id", "perspective", "score")
+        .order_by()
+    )
+    for team_id, perspective, score in report_rows.iterator(chunk_size=ITERATOR_CHUNK):
+        (policy if perspective == Perspective.POLICY else technical)[team_id].append(float(score))
+
+    # 3. Leadership scores of those teams whose project's window is CLOSED.
+    leadership: dict[int, list[float]] = defaultdict(list)
+    leadership_rows = (
+        Evaluation.objects.filter(
+            perspective=Perspective.LEADERSHIP,
+            team_id__in=team_ids,
+            team__project__leadership_window__status=LeadershipWindow.Status.CLOSED,
+        )
+        .values_list("team_id", "score")
+        .order_by()
+    )
+    for team_id, score in leadership_rows.iterator(chunk_size=ITERATOR_CHUNK):
+        leadership[team_id].append(float(score))
+
+    for user_id, team_id, role, year in member_rows:
+        is_leader = role == Membership.Role.LEADER
+        result.participations.setdefault(user_id, []).append(
+            rules.Participation(
+                fiscal_year=year,
+                team=team_id,
+                role=rules.LEADER if is_leader else rules.MEMBER,
+                policy_scores=policy.get(team_id, ()),
+                technical_scores=technical.get(team_id, ()),
+                leadership_scores=leadership.get(team_id, ()) if is_leader else (),
+            )
+        )
+
+    # 4. Rule sets (a handful of rows).
+    result.rule_sets = rule_sets()
+
+    # 5. Manual held certifications → prior awards.
+    manual = Certification.objects.filter(
+        source=Certification.Source.MANUAL, status__in=Certification.HELD
+    )
+    if user_ids is not None:
+        manual = manual.filter(user_id__in=user_ids)
+    for user_id, level, year in manual.values_list("user_id", "level", "fiscal_year").order_by():
+        result.prior.setdefault(user_id, []).append(rules.PriorAward(rules.Level(level), year))
+    return result
+
+
+def recompute_candidates() -> list[int]:
+    """Everyone whose certification a full recompute must look at: people with an
+    approved membership of an approved team, people holding an automatic certification
+    (which may need flagging) and people marked stale. One query; sorted, so chunks are
+    deterministic."""
+    members = _approved_memberships(None).values_list("user_id", flat=True).order_by()
+    holders = (
+        Certification.objects.filter(
+            source=Certification.Source.AUTOMATIC, status__in=Certification.HELD
+        )
+        .values_list("user_id", flat=True)
+        .order_by()
+    )
+    stale = StaleUser.objects.values_list("user_id", flat=True).order_by()
+    return sorted(set(members.union(holders, stale)))
+
+
+def decide_for(
+    *, user: User, certifications: Iterable[Certification]
+) -> tuple[rules.Outcome, Gathered]:
+    """The live outcome for one person (five queries), as the recompute sees it, with
+    everything they hold (`certifications`, manual and automatic) as prior: `progress` is
+    the checklist to the next level, and any `awards` are what the next recompute adds."""
+    data = gather(user_ids=[user.pk])
+    prior = [
+        rules.PriorAward(rules.Level(c.level), c.fiscal_year)
+        for c in certifications
+        if c.status in Certification.HELD
+    ]
+    outcome = rules.decide(data.participations.get(user.pk, []), data.rule_sets, prior)
+    return outcome, data
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def certifications_of(*, user: User):
+    """A person's certifications, newest level first (one query)."""
+    return (
+        Certification.objects.filter(user=user)
+        .select_related("user")
+        .order_by("-level", "-fiscal_year", "-created_at")
+    )
+
+
+def certified_counts():
+    """Held certifications counted per level × 年度 × department (one query)."""
+    return list(
+        Certification.objects.filter(status__in=Certification.HELD)
+        .values("level", "fiscal_year", department=F("user__department__name"))
+        .annotate(count=Count("id"))
+        .order_by("fiscal_year", "department", "level")
+    )
+
+
+def measured_effects_by_year():
+    """The programme's measured BPR effects, totalled per 年度 and unit (one query):
+    the sum of (before − after) of every measured effect of an approved team."""
+    return list(
+        MeasuredEffect.objects.filter(worksheet__team__status=Team.Status.APPROVED)
+        .values("unit", fiscal_year=F("worksheet__team__project__fiscal_year"))
+        .annotate(
+            total=Sum(F("before") - F("after")), teams=Count("worksheet__team", distinct=True)
+        )
+        .order_by("fiscal_year", "unit")
+    )
+
+
+def held_certifications_for_export():
+    """Current (held) certifications for personnel records, by department then reading."""
+    return (
+        Certification.objects.filter(status__in=Certification.HELD)
+        .select_related("user", "user__department")
+        .order_by(
+            "user__department__code", "user__last_name_kana", "user__first_name_kana", "level"
+        )
+    )

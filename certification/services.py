@@ -1,0 +1,429 @@
+"""Writes for certification. Every change leaves a django-simple-history row with who
+(`history_user`) and why (`history_change_reason`).
+
+Locking: a person's certifications are serialised on the person's `User` row
+(`select_for_update`). The recompute takes that lock only for the people it is about to
+change, so a run with nothing to change takes no lock and writes nothing.
+
+Recompute decisions (docs/decisions/certification-recompute.md says why):
+
+- Manual HELD certifications are `prior` for `decide`; automatic ones are what `decide`
+  must reproduce, so they are not.
+- A level `decide` awards that the person does not hold → a new automatic certification
+  (active, evidence from `Award.evidence` plus team names, the award's 年度), and an email
+  to the person after commit.
+- An automatic ACTIVE certification whose level `decide` no longer awards → FLAGGED with
+  a `flag_reason`; never revoked, never deleted. HR resolves it.
+- An automatic FLAGGED certification whose level `decide` awards again → back to ACTIVE,
+  `flag_reason` cleared: the doubt was raised by the machine and the same machine now
+  finds the evidence again (history shows both steps).
+- A still-supported certification whose evidence or 年度 would now differ is left alone
+  (nothing written): the certification records when and why it was earned; rewriting it
+  on every new evaluation would churn history and move awards between years.
+- A level the person has a REVOKED certification of is not awarded again by the machine:
+  HR's revocation stands until HR grants it by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.fiscal import fiscal_year_label
+from accounts.models import User
+
+from . import rules, selectors
+from .exceptions import AlreadyHeld, NotFlagged, ReasonRequired
+from .models import Certification, Level, RecomputeRun, StaleUser
+
+logger = logging.getLogger(__name__)
+
+#: People processed per transaction by the recompute.
+CHUNK_SIZE = 2000
+
+Status = Certification.Status
+Source = Certification.Source
+
+
+# --- recompute ------------------------------------------------------------------------
+
+
+@dataclass
+class _Diff:
+    create: list[Certification] = field(default_factory=list)
+    flag: dict[int, str] = field(default_factory=dict)  # pk → flag reason
+    restore: set[int] = field(default_factory=set)
+
+    def __bool__(self):
+        return bool(self.create or self.flag or self.restore)
+
+    def user_ids(self, rows) -> set[int]:
+        ids = {c.user_id for c in self.create}
+        ids |= {user_id for pk, user_id, *_ in rows if pk in self.flag or pk in self.restore}
+        return ids
+
+
+def _enrich(evidence, teams: dict[int, selectors.TeamInfo]):
+    """Add each team's name and project title beside its id, so HR reads names."""
+    if isinstance(evidence, dict):
+        out = {key: _enrich(value, teams) for key, value in evidence.items()}
+        info = teams.get(evidence.get("team")) if "team" in evidence else None
+        if info is not None:
+            out["team_name"] = info.name
+            out["project_title"] = info.project_title
+        return out
+    if isinstance(evidence, list):
+        return [_enrich(item, teams) for item in evidence]
+    return evidence
+
+
+def _flag_reason(level: int) -> str:
+    return _(
+        "再計算の結果、現在の評価データでは%(level)sの認定条件を満たしていません。"
+        "人事担当が確認してください。"
+    ) % {"level": Level(level).label}
+
+
+def _diff(outcomes: dict[int, rules.Outcome], rows, data: selectors.Gathered) -> _Diff:
+    """What must change, given each person's outcome and their certification rows
+    (pk, user_id, level, status, source)."""
+    held_auto: dict[tuple[int, int], tuple[int, str]] = {}
+    blocked: set[tuple[int, int]] = set()  # (user, level) held manually or revoked
+    for pk, user_id, level, status, source in rows:
+        if status == Status.REVOKED or source == Source.MANUAL:
+            blocked.add((user_id, level))
+        else:
+            held_auto[(user_id, level)] = (pk, status)
+
+    diff = _Diff()
+    for user_id, outcome in outcomes.items():
+        awarded = {int(a.level): a for a in outcome.awards}
+        for level, award in awarded.items():
+            key = (user_id, level)
+            if key in held_auto:
+                pk, status = held_auto[key]
+                if status == Status.FLAGGED:
+                    diff.restore.add(pk)
+            elif key not in blocked:
+                diff.create.append(
+                    Certification(
+                        user_id=user_id,
+                        level=level,
+                        fiscal_year=award.fiscal_year,
+                        status=Status.ACTIVE,
+                        source=Source.AUTOMATIC,
+                        evidence=_enrich(award.evidence, data.teams),
+                    )
+                )
+    for (user_id, level), (pk, status) in held_auto.items():
+        if (
+            user_id in outcomes
+            and status == Status.ACTIVE
+            and level not in {int(a.level) for a in outcomes[user_id].awards}
+        ):
+            diff.flag[pk] = _flag_reason(level)
+    return diff
+
+
+def _certification_rows(user_ids):
+    return list(
+        Certification.objects.filter(user_id__in=list(user_ids))
+        .values_list("pk", "user_id", "level", "status", "source")
+        .order_by()
+    )
+
+
+def _recompute_chunk(user_ids: list[int], *, notify: bool) -> dict[str, int]:
+    counts = {"created": 0, "flagged": 0, "restored": 0}
+    # Stored reasons are personnel records: always Japanese, whoever triggered the run.
+    with translation.override("ja"), transaction.atomic():
+        # Read the stale markers first: a marker written after this read is left for
+        # the next run (its close may carry data this run did not see).
+        stale = list(
+            StaleUser.objects.filter(user_id__in=user_ids).values_list("user_id", "marked_at")
+        )
+        data = selectors.gather(user_ids=user_ids)
+        outcomes = {
+            user_id: rules.decide(
+                data.participations.get(user_id, []),
+                data.rule_sets,
+                data.prior.get(user_id, []),
+            )
+            for user_id in user_ids
+        }
+        rows = _certification_rows(user_ids)
+        diff = _diff(outcomes, rows, data)
+        if diff:
+            # Lock the people we are about to change, then decide again on fresh rows:
+            # a concurrent run or an HR grant may have changed them since the read.
+            affected = sorted(diff.user_ids(rows))
+            list(
+                User.objects.select_for_update()
+                .filter(pk__in=affected)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            rows = _certification_rows(affected)
+            diff = _diff({u: outcomes[u] for u in affected}, rows, data)
+            counts = _apply(diff, notify=notify)
+        if stale:
+            StaleUser.objects.filter(
+                user_id__in=[user_id for user_id, _at in stale],
+                marked_at__lte=max(at for _user, at in stale),
+            ).delete()
+    return counts
+
+
+def _apply(diff: _Diff, *, notify: bool) -> dict[str, int]:
+    now = timezone.now()
+    created = []
+    if diff.create:
+        for cert in diff.create:
+            cert._change_reason = _("自動判定により認定")
+        created = bulk_create_with_history(diff.create, Certification)
+    changed = list(Certification.objects.filter(pk__in=[*diff.flag, *diff.restore]))
+    for cert in changed:
+        if cert.pk in diff.flag:
+            cert.status = Status.FLAGGED
+            cert.flag_reason = diff.flag[cert.pk]
+            cert._change_reason = cert.flag_reason
+        else:
+            cert.status = Status.ACTIVE
+            cert.flag_reason = ""
+            cert._change_reason = _("再計算で認定条件を満たすことを確認したため有効に戻しました")
+        cert.updated_at = now
+    if changed:
+        bulk_update_with_history(changed, Certification, ["status", "flag_reason", "updated_at"])
+    if notify and created:
+        ids = [c.pk for c in created]
+        transaction.on_commit(lambda: send_award_emails(certification_ids=ids), robust=True)
+    return {"created": len(created), "flagged": len(diff.flag), "restored": len(diff.restore)}
+
+
+def certifications_recompute(
+    *,
+    user_ids: Iterable[int] | None = None,
+    run: RecomputeRun | None = None,
+    notify: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+) -> dict[str, int]:
+    """Recompute the certifications of `user_ids` (None: everyone concerned) and apply
+    the difference (see the module docstring for what changes and what never does).
+
+    People are processed in chunks of `chunk_size`, each in its own transaction with a
+    fixed number of queries; the StaleUser markers of processed people are deleted. With
+    `run`, its progress (total, done, created, flagged) is updated after every chunk.
+    Idempotent: a second run with the same data changes nothing and writes nothing
+    (except `run`'s progress). Emails each newly certified person after commit unless
+    `notify` is False. Returns counts: people, created, flagged, restored.
+    """
+    ids = selectors.recompute_candidates() if user_ids is None else sorted(set(user_ids))
+    totals = {"people": len(ids), "created": 0, "flagged": 0, "restored": 0}
+    if run is not None:
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.RUNNING, total=len(ids), done=0, created=0, flagged=0
+        )
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        counts = _recompute_chunk(chunk, notify=notify)
+        for key, value in counts.items():
+            totals[key] += value
+        if run is not None:
+            RecomputeRun.objects.filter(pk=run.pk).update(
+                done=F("done") + len(chunk),
+                created=F("created") + counts["created"],
+                flagged=F("flagged") + counts["flagged"],
+            )
+    if run is not None:
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.DONE, finished_at=timezone.now()
+        )
+    logger.info("certification recompute: %s", totals)
+    return totals
+
+
+def recompute_run_start(*, by: User) -> RecomputeRun:
+    """Create a RecomputeRun and enqueue `certification.recompute_all` after commit. If
+    the broker is down, the run is marked failed (and logged); nothing else changes."""
+    from .tasks import BROKER_ERRORS, recompute_all
+
+    with transaction.atomic():
+        run = RecomputeRun.objects.create(requested_by=by)
+
+        def enqueue():
+            try:
+                recompute_all.delay(run.pk)
+            except BROKER_ERRORS:
+                logger.warning("recompute run %s could not be queued: broker down", run.pk)
+                RecomputeRun.objects.filter(pk=run.pk).update(
+                    status=RecomputeRun.Status.FAILED, finished_at=timezone.now()
+                )
+
+        transaction.on_commit(enqueue, robust=True)
+    return run
+
+
+def mark_stale(*, user_ids: Iterable[int]) -> int:
+    """Mark people whose certification must be recomputed (one upsert; re-marking only
+    refreshes `marked_at`). Returns how many were marked."""
+    ids = sorted({int(i) for i in user_ids})
+    if not ids:
+        return 0
+    now = timezone.now()
+    StaleUser.objects.bulk_create(
+        [StaleUser(user_id=i, marked_at=now) for i in ids],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["marked_at"],
+    )
+    return len(ids)
+
+
+# --- HR's hand ------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    return reason
+
+
+def _lock_person(user_id: int) -> None:
+    list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
+def certification_grant(
+    *, user: User, level: int, fiscal_year: int, reason: str, by: User
+) -> Certification:
+    """HR grants a level by hand (source manual, reason required). Refused when the
+    person already holds that level (active or flagged). The person is emailed after
+    commit, and recomputed (a manual Advisor can make an automatic Expert possible)."""
+    reason = _clean_reason(reason)
+    level = Level(int(level))
+    with transaction.atomic():
+        _lock_person(user.pk)
+        if Certification.objects.filter(
+            user=user, level=level, status__in=Certification.HELD
+        ).exists():
+            raise AlreadyHeld()
+        cert = Certification(
+            user=user,
+            level=level,
+            fiscal_year=int(fiscal_year),
+            status=Status.ACTIVE,
+            source=Source.MANUAL,
+            reason=reason,
+            changed_by=by,
+            evidence={
+                "level": rules.Level(int(level)).code,
+                "fiscal_year": int(fiscal_year),
+                "manual": True,
+                "reason": reason,
+            },
+        )
+        cert.full_clean()
+        cert._change_reason = reason
+        cert._history_user = by
+        cert.save()
+        pk = cert.pk
+        transaction.on_commit(lambda: send_award_emails(certification_ids=[pk]), robust=True)
+        transaction.on_commit(lambda: _enqueue_recompute([user.pk]), robust=True)
+    return cert
+
+
+def certification_revoke(*, certification: Certification, reason: str, by: User) -> Certification:
+    """HR revokes a certification (reason required): status 取消, `revoked_at` set. Never
+    deleted. Already revoked → returned unchanged. The machine will not re-award it."""
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        cert = Certification.objects.select_for_update().get(pk=certification.pk)
+        if cert.status == Status.REVOKED:
+            return cert
+        cert.status = Status.REVOKED
+        cert.revoked_at = timezone.now()
+        cert.reason = reason
+        cert.changed_by = by
+        cert._change_reason = reason
+        cert._history_user = by
+        cert.save()
+    return cert
+
+
+def certification_resolve_flag(
+    *, certification: Certification, by: User, keep: bool, reason: str
+) -> Certification:
+    """HR settles a flagged certification (reason required).
+
+    keep=True: it stays held and becomes MANUAL (HR now vouches for it, so a later
+    recompute treats it as prior and will not flag it again). keep=False: revoked.
+    """
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        cert = Certification.objects.select_for_update().get(pk=certification.pk)
+        if cert.status != Status.FLAGGED:
+            raise NotFlagged()
+        cert.changed_by = by
+        cert._history_user = by
+        cert.reason = reason
+        cert.flag_reason = ""
+        if keep:
+            cert.status = Status.ACTIVE
+            cert.source = Source.MANUAL
+            cert._change_reason = _("確認の上、認定を維持: %(reason)s") % {"reason": reason}
+        else:
+            cert.status = Status.REVOKED
+            cert.revoked_at = timezone.now()
+            cert._change_reason = _("確認の上、認定を取消: %(reason)s") % {"reason": reason}
+        cert.save()
+    return cert
+
+
+# --- after commit ---------------------------------------------------------------------
+
+
+def _enqueue_recompute(user_ids: list[int]) -> None:
+    from .tasks import enqueue_recompute_users
+
+    enqueue_recompute_users(user_ids)
+
+
+def send_award_emails(*, certification_ids: Iterable[int]) -> int:
+    """Email each person their new certification (Japanese), over one connection.
+    Called after commit; a mail failure is logged (ids only) and never undoes an award."""
+    certs = list(
+        Certification.objects.filter(pk__in=list(certification_ids), status=Status.ACTIVE)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    if not certs:
+        return 0
+    messages = []
+    with translation.override("ja"):
+        for cert in certs:
+            context = {
+                "cert": cert,
+                "user": cert.user,
+                "level": cert.get_level_display(),
+                "year": fiscal_year_label(cert.fiscal_year),
+                "site_url": settings.SITE_URL.rstrip("/"),
+                "city": settings.CITY_NAME,
+            }
+            subject = render_to_string("certification/email/awarded_subject.txt", context)
+            body = render_to_string("certification/email/awarded_body.txt", context)
+            messages.append(EmailMessage(" ".join(subject.split()), body, to=[cert.user.email]))
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:
+        logger.exception("award emails failed for certifications %s", [c.pk for c in certs])
+        return 0

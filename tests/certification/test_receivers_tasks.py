@@ -1,0 +1,122 @@
+import logging
+from unittest import mock
+
+import kombu.exceptions
+import pytest
+import redis.exceptions
+
+from certification import tasks
+from certification.models import Certification, RecomputeRun, StaleUser
+from certification.services import mark_stale
+from evaluations.models import LeadershipWindow, ReportMeeting
+from evaluations.signals import leadership_window_closed, report_meeting_closed
+from tests import factories
+from tests.certification.helpers import Raters, scored_team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def raters():
+    return Raters()
+
+
+def test_a_closed_meeting_marks_its_people_stale_and_queues_their_recompute(
+    django_capture_on_commit_callbacks,
+):
+    people = [factories.UserFactory() for _ in range(3)]
+    ids = [p.pk for p in people]
+    with (
+        mock.patch.object(tasks.recompute_users, "delay") as delay,
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        report_meeting_closed.send(sender=ReportMeeting, meeting_id=1, user_ids=ids)
+        assert set(StaleUser.objects.values_list("user_id", flat=True)) == set(ids)
+        delay.assert_not_called()  # only once the marking has committed
+    assert len(callbacks) == 1
+    with mock.patch.object(tasks.recompute_users, "delay") as delay:
+        callbacks[0]()
+    delay.assert_called_once_with(sorted(ids))
+
+
+def test_a_closed_leadership_window_queues_the_leaders(django_capture_on_commit_callbacks):
+    leader = factories.UserFactory()
+    with (
+        mock.patch.object(tasks.recompute_users, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        leadership_window_closed.send(sender=LeadershipWindow, window_id=1, user_ids=[leader.pk])
+    delay.assert_called_once_with([leader.pk])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        kombu.exceptions.OperationalError("broker down"),
+        redis.exceptions.ConnectionError("refused"),
+        ConnectionRefusedError(111, "refused"),
+    ],
+)
+def test_a_close_with_the_broker_down_still_succeeds_and_leaves_markers(
+    error, raters, django_capture_on_commit_callbacks, caplog
+):
+    from evaluations.services import meeting_close
+
+    member = factories.UserFactory()
+    team = scored_team(raters, members=[member], meeting_status=ReportMeeting.Status.OPEN)
+    meeting = team.presentations.get().meeting
+    organiser = factories.UserFactory()
+    with (
+        mock.patch.object(tasks.recompute_users, "delay", side_effect=error),
+        caplog.at_level(logging.WARNING, logger="certification.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        meeting_close(meeting=meeting, by=organiser)
+    meeting.refresh_from_db()
+    assert meeting.status == ReportMeeting.Status.CLOSED
+    assert StaleUser.objects.filter(user=member).exists()
+    assert not Certification.objects.filter(user=member).exists()
+    assert str(member.pk) in caplog.text
+    assert member.email not in caplog.text and member.last_name not in caplog.text
+
+
+def test_the_nightly_sweep_recomputes_the_stale_people_and_clears_the_markers(raters):
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])
+    mark_stale(user_ids=[member.pk])
+    result = tasks.recompute_stale.delay().get()
+    assert result["created"] == 1
+    assert Certification.objects.filter(user=member, level=1).exists()
+    assert not StaleUser.objects.exists()
+
+
+def test_a_closed_meeting_ends_in_certifications_when_the_broker_works(
+    raters, django_capture_on_commit_callbacks
+):
+    from evaluations.services import meeting_close
+
+    member = factories.UserFactory()
+    team = scored_team(raters, members=[member], meeting_status=ReportMeeting.Status.OPEN)
+    with django_capture_on_commit_callbacks(execute=True):  # tasks run eagerly in tests
+        meeting_close(meeting=team.presentations.get().meeting, by=factories.UserFactory())
+    assert Certification.objects.filter(user=member, level=1, status="active").exists()
+    assert not StaleUser.objects.exists()
+
+
+def test_recompute_all_finishes_its_run_and_a_redelivery_does_nothing(raters):
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])
+    run = RecomputeRun.objects.create()
+    tasks.recompute_all.delay(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.created) == ("done", 2)  # leader and member
+    assert tasks.recompute_all.delay(run.pk).get() == {}
+
+
+def test_tasks_retry_transient_errors_with_backoff_and_ack_late():
+    for task in (tasks.recompute_users, tasks.recompute_all, tasks.recompute_stale):
+        assert task.acks_late
+        assert kombu.exceptions.OperationalError in task.autoretry_for
+        assert task.retry_backoff
+    assert tasks.recompute_users.name == "certification.recompute_users"
+    assert tasks.recompute_stale.name == "certification.recompute_stale"
