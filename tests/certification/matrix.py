@@ -1,0 +1,67 @@
+"""Permission matrix rows for the certification app (pages and its admin views)."""
+
+from certification.models import RecomputeRun
+from tests import factories
+from tests.matrix import Row, expect
+
+
+def extend(world):
+    world.certification = factories.CertificationFactory(user=world.member, fiscal_year=2024)
+    world.recompute_run = RecomputeRun.objects.create(requested_by=world.hr_admin)
+
+
+def _cert(w):
+    return {"public_id": w.certification.public_id}
+
+
+# The admin answers 302 (to its login page) to anyone who is not HR or an organiser.
+_ADMIN_ONLY = {
+    "anonymous": 302,
+    "staff": 302,
+    "member": 302,
+    "leader": 302,
+    "executive": 302,
+    "external_expert": 302,
+}
+
+ROWS: list[Row] = [
+    Row("certification:my_certification", expect(200, anonymous=302, external_expert=403)),
+    Row(
+        "certification:certificate_pdf",
+        expect(404, anonymous=302, member=200, organiser=200, hr_admin=200),
+        kwargs=_cert,
+        note="only the holder (while held), HR and organisers; others 404",
+    ),
+    Row("certification:verify", expect(200), kwargs=_cert, note="public, four facts only"),
+    Row("certification:dashboard", expect(403, anonymous=302, organiser=200, hr_admin=200)),
+    # Admin views of this app.
+    Row("admin:certification_certification_changelist", expect(200, **_ADMIN_ONLY)),
+    Row(
+        "admin:certification_certification_change",
+        expect(200, **_ADMIN_ONLY),
+        kwargs=lambda w: {"object_id": w.certification.pk},
+    ),
+    Row(
+        "admin:certification_certification_history",
+        expect(200, **_ADMIN_ONLY),
+        kwargs=lambda w: {"object_id": w.certification.pk},
+    ),
+    Row("admin:certification_certification_grant", expect(403, **_ADMIN_ONLY, hr_admin=200)),
+    Row("admin:certification_certification_add", expect(403, **_ADMIN_ONLY, hr_admin=200)),
+    Row("admin:certification_certification_export_csv", expect(200, **_ADMIN_ONLY)),
+    Row("admin:certification_certification_export_xlsx", expect(200, **_ADMIN_ONLY)),
+    Row("admin:certification_ruleset_changelist", expect(200, **_ADMIN_ONLY)),
+    Row("admin:certification_ruleset_add", expect(403, **_ADMIN_ONLY, hr_admin=200)),
+    Row("admin:certification_recomputerun_changelist", expect(200, **_ADMIN_ONLY)),
+    Row("admin:certification_recomputerun_start", expect(403, **_ADMIN_ONLY, hr_admin=200)),
+    Row(
+        "admin:certification_recomputerun_progress",
+        expect(200, **_ADMIN_ONLY),
+        kwargs=lambda w: {"pk": w.recompute_run.pk},
+    ),
+    Row(
+        "admin:certification_recomputerun_progress_json",
+        expect(200, **_ADMIN_ONLY),
+        kwargs=lambda w: {"pk": w.recompute_run.pk},
+    ),
+]
