@@ -88,31 +88,37 @@ def test_one_rater_submitting_twice_at_once_keeps_one_evaluation():
     assert errors == []
     evaluation = Evaluation.objects.get()
     assert evaluation.scores.count() == 5
-    assert len({s for s in evaluation.scores.values_list("score", flat=True)}) == 1
+    assert len(set(evaluation.scores.values_list("score", flat=True))) == 1
+
+
+def race_close_and_submit():
+    meeting, presentation = open_meeting()
+    rater = factories.ExecutiveFactory()
+    organiser = factories.UserFactory(roles=["staff", "organiser"])
+    scores = all_scores(Perspective.POLICY, 5)
+
+    def submit():
+        return services.evaluation_submit(
+            evaluator=rater,
+            perspective=Perspective.POLICY,
+            presentation=presentation,
+            scores=scores,
+        )
+
+    def close():
+        return services.meeting_close(meeting=meeting, by=organiser)
+
+    _results, errors = run_together([submit, close])
+    meeting.refresh_from_db()
+    return meeting, Evaluation.objects.filter(evaluator=rater).first(), errors
 
 
 def test_a_close_racing_a_submission_either_keeps_the_earlier_score_or_refuses_it():
     for _ in range(5):
-        meeting, presentation = open_meeting()
-        rater = factories.ExecutiveFactory()
-        organiser = factories.UserFactory(roles=["staff", "organiser"])
-
-        results, errors = run_together(
-            [
-                lambda: services.evaluation_submit(
-                    evaluator=rater,
-                    perspective=Perspective.POLICY,
-                    presentation=presentation,
-                    scores=all_scores(Perspective.POLICY, 5),
-                ),
-                lambda: services.meeting_close(meeting=meeting, by=organiser),
-            ]
-        )
+        meeting, evaluation, errors = race_close_and_submit()
 
         assert all(isinstance(e, ScoringClosed) for e in errors), errors
-        meeting.refresh_from_db()
         assert meeting.status == ReportMeeting.Status.CLOSED
-        evaluation = Evaluation.objects.filter(evaluator=rater).first()
         if errors:
             assert evaluation is None
         else:
