@@ -1,11 +1,24 @@
+import secrets
+
 from allauth.account.decorators import secure_admin_login
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .exceptions import RosterFileError
+from .forms import RosterImportForm
 from .models import Department, User
+from .permissions import is_hr_admin
 from .roles import ADMIN_ROLES
+from .services import RosterRow, read_roster_file, roster_import
+
+ROSTER_SESSION_KEY = "roster_import_preview"
 
 # The admin login goes through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -86,6 +99,88 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    change_list_template = "admin/accounts/user/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "roster-import/",
+                self.admin_site.admin_view(self.roster_import_view),
+                name="accounts_user_roster_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def roster_import_view(self, request):
+        """Upload → preview (a dry run, nothing written) → confirm (the same rows, applied).
+
+        The validated rows wait in the session under a one-time token between the two
+        steps, so what is confirmed is exactly what was previewed; the service validates
+        them again inside its transaction.
+        """
+        if not (is_hr_admin(request.user) or request.user.is_superuser):
+            raise PermissionDenied
+        form = RosterImportForm()
+        result = token = None
+        full_roster = False
+        if request.method == "POST" and request.POST.get("action") == "confirm":
+            stored = request.session.pop(ROSTER_SESSION_KEY, None)
+            if not stored or stored.get("token") != request.POST.get("token"):
+                messages.error(
+                    request,
+                    gettext("取込の内容が見つかりません。もう一度ファイルを選んでください。"),
+                )
+            else:
+                rows = [RosterRow(line=line, values=values) for line, values in stored["rows"]]
+                result = roster_import(
+                    rows=rows, full_roster=stored["full_roster"], dry_run=False, by=request.user
+                )
+                if result.applied:
+                    messages.success(
+                        request,
+                        gettext(
+                            "職員名簿を取り込みました（追加 %(created)s 人、更新 %(updated)s 人、"
+                            "変更なし %(unchanged)s 人、無効化 %(deactivated)s 人）。"
+                        )
+                        % {
+                            "created": len(result.created),
+                            "updated": len(result.updated),
+                            "unchanged": result.unchanged,
+                            "deactivated": len(result.deactivated),
+                        },
+                    )
+                    return redirect("admin:accounts_user_changelist")
+                messages.error(request, gettext("取り込めない行があるため、何も変更していません。"))
+        elif request.method == "POST":
+            form = RosterImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                full_roster = form.cleaned_data["full_roster"]
+                upload = form.cleaned_data["file"]
+                try:
+                    rows = read_roster_file(content=upload.read(), filename=upload.name)
+                except RosterFileError as error:
+                    messages.error(request, str(error))
+                else:
+                    result = roster_import(
+                        rows=rows, full_roster=full_roster, dry_run=True, by=request.user
+                    )
+                    if result.ok:
+                        token = secrets.token_urlsafe(16)
+                        request.session[ROSTER_SESSION_KEY] = {
+                            "token": token,
+                            "full_roster": full_roster,
+                            "rows": [(r.line, r.values) for r in rows],
+                        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("職員名簿の取込"),
+            "form": form,
+            "result": result,
+            "token": token,
+            "full_roster": full_roster,
+        }
+        return TemplateResponse(request, "admin/accounts/user/roster_import.html", context)
 
     @admin.display(description=_("氏名"), ordering="last_name_kana")
     def full_name(self, obj):

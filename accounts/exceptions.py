@@ -9,3 +9,7 @@ class DomainError(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+class RosterFileError(DomainError):
+    """The roster file cannot be read at all (format, encoding, missing columns)."""

@@ -1,0 +1,453 @@
+"""Writes of the accounts app: the staff roster import.
+
+The personnel system exports the roster as CSV (UTF-8 with or without BOM, or Shift_JIS /
+CP932 as Japanese Excel saves it) or XLSX, with the columns 職員番号, 姓, 名, セイ, メイ,
+所属コード, 職位 and メールアドレス (or email). `read_roster_file` turns a file into rows;
+`roster_import` validates every row and then either reports what it would do (dry run, the
+preview) or does it.
+
+Invariants:
+- All or nothing: if any row is bad, nothing is written and every bad row is listed with
+  its line number and reason.
+- Idempotent: importing the same file again changes nothing (unchanged people are not
+  saved, so no history rows appear either).
+- Everyone imported gets the staff role; someone inactive who is in the file again is
+  reactivated.
+- With `full_roster`, active staff (a 職員番号 and the staff role) missing from the file
+  are deactivated, never deleted. The person importing is never deactivated (they would
+  lock themselves out); the result says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from .exceptions import RosterFileError
+from .models import Department, Grade, User
+from .roles import Role
+
+MAX_ROWS = 5000
+
+# canonical field → accepted header spellings (compared after NFKC, case-insensitively)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "employee_number": ("職員番号",),
+    "last_name": ("姓", "氏"),
+    "first_name": ("名",),
+    "last_name_kana": ("セイ", "姓カナ", "姓(カナ)", "姓フリガナ"),
+    "first_name_kana": ("メイ", "名カナ", "名(カナ)", "名フリガナ"),
+    "department": ("所属コード",),
+    "grade": ("職位",),
+    "email": ("メールアドレス", "email", "e-mail", "メール"),
+}
+REQUIRED = (
+    "employee_number",
+    "last_name",
+    "first_name",
+    "last_name_kana",
+    "first_name_kana",
+    "department",
+    "grade",
+)
+FIELD_LABELS = {
+    "employee_number": "職員番号",
+    "last_name": "姓",
+    "first_name": "名",
+    "last_name_kana": "セイ",
+    "first_name_kana": "メイ",
+    "department": "所属コード",
+    "grade": "職位",
+    "email": "メールアドレス",
+    "is_active": "有効",
+}
+
+GRADE_NAMES: dict[str, int] = {
+    "主事・技師": Grade.SHUJI,
+    "主事": Grade.SHUJI,
+    "技師": Grade.SHUJI,
+    "主事技師": Grade.SHUJI,
+    "主任": Grade.SHUNIN,
+    "係長": Grade.KAKARICHO,
+    "課長補佐": Grade.KACHO_HOSA,
+    "課長": Grade.KACHO,
+    "部長": Grade.BUCHO,
+    "副市長・市長": Grade.SHICHO,
+    "副市長": Grade.SHICHO,
+    "市長": Grade.SHICHO,
+}
+EMPLOYEE_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+KATAKANA = re.compile(r"^[ァ-ヶー・　 ]*$")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int  # the line (CSV) or row (XLSX) number the person sees in the file
+    values: dict[str, str]
+
+
+@dataclass
+class RowError:
+    line: int
+    employee_number: str
+    messages: list[str]
+
+
+@dataclass
+class PersonChange:
+    employee_number: str
+    name: str
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RosterResult:
+    total: int = 0
+    created: list[PersonChange] = field(default_factory=list)
+    updated: list[PersonChange] = field(default_factory=list)
+    unchanged: int = 0
+    deactivated: list[PersonChange] = field(default_factory=list)
+    kept_active: list[PersonChange] = field(default_factory=list)  # the importer themself
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.created or self.updated or self.deactivated)
+
+
+# --- reading files ----------------------------------------------------------------------
+
+
+def _norm(text) -> str:
+    """NFKC (half-width katakana → full-width, full-width digits → ASCII), trimmed."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)  # Excel stores 20001 as 20001.0
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def _header_map(headers: list) -> dict[int, str]:
+    wanted = {
+        unicodedata.normalize("NFKC", spelling).lower().replace(" ", ""): name
+        for name, spellings in COLUMNS.items()
+        for spelling in spellings
+    }
+    found: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        key = _norm(header).lower().replace(" ", "").replace("（", "(").replace("）", ")")
+        if key in wanted and wanted[key] not in found.values():
+            found[index] = wanted[key]
+    missing = [FIELD_LABELS[name] for name in (*REQUIRED, "email") if name not in found.values()]
+    if missing:
+        raise RosterFileError(
+            _("必要な列がありません：%(columns)s") % {"columns": "、".join(missing)},
+            code="columns",
+        )
+    return found
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM) first; Shift_JIS/CP932 (Japanese Excel) otherwise."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp932")
+    except UnicodeDecodeError as error:
+        raise RosterFileError(
+            _("文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"),
+            code="encoding",
+        ) from error
+
+
+def _rows_from_table(table: list[list]) -> list[RosterRow]:
+    # skip leading blank lines before the header
+    start = 0
+    while start < len(table) and not any(_norm(c) for c in table[start]):
+        start += 1
+    if start >= len(table):
+        raise RosterFileError(_("ファイルにデータがありません。"), code="empty")
+    columns = _header_map(table[start])
+    rows = []
+    for offset, cells in enumerate(table[start + 1 :], start=start + 2):
+        if not any(_norm(c) for c in cells):
+            continue
+        values = dict.fromkeys(COLUMNS, "")
+        for index, name in columns.items():
+            values[name] = _norm(cells[index]) if index < len(cells) else ""
+        rows.append(RosterRow(line=offset, values=values))
+    if not rows:
+        raise RosterFileError(_("ファイルにデータがありません。"), code="empty")
+    if len(rows) > MAX_ROWS:
+        raise RosterFileError(
+            _("一度に取り込めるのは%(max)s行までです。") % {"max": MAX_ROWS}, code="too_many"
+        )
+    return rows
+
+
+def read_roster_file(*, content: bytes, filename: str = "") -> list[RosterRow]:
+    """Rows of a roster file (CSV in UTF-8/UTF-8 BOM/CP932, or XLSX: first sheet)."""
+    if content.startswith(b"PK") or filename.lower().endswith(".xlsx"):
+        return _rows_from_table(_read_xlsx(content))
+    text = _decode(content)
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise RosterFileError(_("CSVとして読み取れません。"), code="csv") from error
+    return _rows_from_table(table)
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise RosterFileError(
+            _("Excelファイル（.xlsx）として読み取れません。"), code="xlsx"
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+# --- validating and importing -----------------------------------------------------------
+
+
+def _to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def _parse_grade(text: str) -> int | None:
+    key = text.replace(" ", "").replace("･", "・")
+    if key in GRADE_NAMES:
+        return GRADE_NAMES[key]
+    try:
+        number = int(float(key))
+    except ValueError:
+        return None
+    return number if number in Grade.values else None
+
+
+def _clean_row(row: RosterRow, departments: dict[str, Department]) -> tuple[dict, list[str]]:
+    v = row.values
+    errors: list[str] = []
+    for name in REQUIRED:
+        if not v[name]:
+            errors.append(_("「%(column)s」が空です。") % {"column": FIELD_LABELS[name]})
+    clean: dict = {}
+    number = v["employee_number"]
+    if number and not EMPLOYEE_NUMBER.match(number):
+        errors.append(
+            _("職員番号「%(value)s」は半角英数字20文字以内で入力してください。") % {"value": number}
+        )
+    clean["employee_number"] = number
+    for name in ("last_name", "first_name"):
+        if len(v[name]) > 50:
+            errors.append(
+                _("「%(column)s」が長すぎます（50文字まで）。") % {"column": FIELD_LABELS[name]}
+            )
+        clean[name] = v[name]
+    for name in ("last_name_kana", "first_name_kana"):
+        kana = _to_katakana(v[name])
+        if kana and not KATAKANA.match(kana):
+            errors.append(
+                _("「%(column)s」はカタカナで入力してください（%(value)s）。")
+                % {"column": FIELD_LABELS[name], "value": v[name]}
+            )
+        elif len(kana) > 50:
+            errors.append(
+                _("「%(column)s」が長すぎます（50文字まで）。") % {"column": FIELD_LABELS[name]}
+            )
+        clean[name] = kana
+    code = v["department"]
+    if code:
+        if code not in departments:
+            errors.append(_("所属コード「%(value)s」は登録されていません。") % {"value": code})
+        clean["department"] = departments.get(code)
+    if v["grade"]:
+        grade = _parse_grade(v["grade"])
+        if grade is None:
+            errors.append(_("職位「%(value)s」が分かりません。") % {"value": v["grade"]})
+        clean["grade"] = grade
+    email = v["email"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                _("メールアドレス「%(value)s」の形式が正しくありません。") % {"value": email}
+            )
+    clean["email"] = email
+    return clean, errors
+
+
+def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[RosterResult, list]:
+    """Validate every row and work out the changes. Returns the result and the actions."""
+    result = RosterResult(total=len(rows))
+    departments = {d.code: d for d in Department.objects.all()}
+    numbers = [r.values["employee_number"] for r in rows if r.values["employee_number"]]
+    users = User.objects.filter(employee_number__in=numbers).prefetch_related("groups")
+    if lock:
+        users = users.select_for_update(of=("self",))
+    existing = {u.employee_number: u for u in users}
+    emails_in_file = [r.values["email"].lower() for r in rows if r.values["email"]]
+    email_owner = dict(
+        User.objects.annotate(e=Lower("email"))
+        .filter(e__in=emails_in_file)
+        .values_list("e", "employee_number")
+    )
+    seen_numbers: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    actions = []
+    for row in rows:
+        clean, errors = _clean_row(row, departments)
+        number = clean["employee_number"]
+        if number in seen_numbers:
+            errors.append(
+                _("職員番号「%(value)s」が%(line)s行目と重複しています。")
+                % {"value": number, "line": seen_numbers[number]}
+            )
+        elif number:
+            seen_numbers[number] = row.line
+        email = clean["email"].lower()
+        if email:
+            if email in seen_emails:
+                errors.append(
+                    _("メールアドレス「%(value)s」が%(line)s行目と重複しています。")
+                    % {"value": clean["email"], "line": seen_emails[email]}
+                )
+            else:
+                seen_emails[email] = row.line
+            owner = email_owner.get(email, number)
+            if owner != number:
+                errors.append(
+                    _("メールアドレス「%(value)s」は他の職員（職員番号 %(owner)s）が使っています。")
+                    % {"value": clean["email"], "owner": owner or "—"}
+                )
+        if errors:
+            result.errors.append(RowError(row.line, number, errors))
+            continue
+        name = f"{clean['last_name']} {clean['first_name']}"
+        user = existing.get(number)
+        if user is None:
+            result.created.append(PersonChange(number, name))
+            actions.append(("create", None, clean))
+            continue
+        changes = {}
+        for key in ("last_name", "first_name", "last_name_kana", "first_name_kana", "grade"):
+            if getattr(user, key) != clean[key]:
+                changes[key] = (getattr(user, key), clean[key])
+        if user.department_id != clean["department"].pk:
+            changes["department"] = (user.department_id and user.department, clean["department"])
+        if clean["email"] and user.email != clean["email"]:
+            changes["email"] = (user.email, clean["email"])
+        if not user.is_active:
+            changes["is_active"] = (False, True)
+        needs_role = Role.STAFF.value not in {g.name for g in user.groups.all()}
+        if changes or needs_role:
+            described = [
+                f"{FIELD_LABELS[k]}: {_display(k, old)} → {_display(k, new)}"
+                for k, (old, new) in changes.items()
+            ]
+            if needs_role:
+                described.append(_("役割: 職員を追加"))
+            result.updated.append(PersonChange(number, name, described))
+            actions.append(("update", user, clean | {"_changes": changes, "_role": needs_role}))
+        else:
+            result.unchanged += 1
+    if full_roster and not result.errors:
+        missing = (
+            User.objects.filter(is_active=True, groups__name=Role.STAFF.value)
+            .exclude(employee_number__isnull=True)
+            .exclude(employee_number__in=seen_numbers)
+            .order_by("employee_number")
+        )
+        if lock:
+            missing = missing.select_for_update(of=("self",))
+        for user in missing:
+            change = PersonChange(user.employee_number, user.full_name)
+            if by is not None and user.pk == by.pk:
+                result.kept_active.append(change)
+                continue
+            result.deactivated.append(change)
+            actions.append(("deactivate", user, {}))
+    return result, actions
+
+
+def _display(key: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if key == "grade":
+        return str(Grade(value).label)
+    if key == "is_active":
+        return _("有効") if value else _("無効")
+    return str(value)
+
+
+def roster_import(
+    *, rows: list[RosterRow], full_roster: bool, dry_run: bool, by: User | None = None
+) -> RosterResult:
+    """Validate the roster rows and (unless `dry_run`) apply them in one transaction.
+
+    Returns what was (or would be) created, updated, left unchanged and deactivated, or,
+    when any row is bad, the list of bad rows and no change at all.
+    """
+    with transaction.atomic():
+        result, actions = _plan(rows, full_roster=full_roster, by=by, lock=not dry_run)
+        if dry_run or result.errors:
+            return result
+        staff_group = Group.objects.get(name=Role.STAFF.value)
+        for kind, user, clean in actions:
+            if kind == "create":
+                user = User(
+                    employee_number=clean["employee_number"],
+                    email=clean["email"],
+                    last_name=clean["last_name"],
+                    first_name=clean["first_name"],
+                    last_name_kana=clean["last_name_kana"],
+                    first_name_kana=clean["first_name_kana"],
+                    department=clean["department"],
+                    grade=clean["grade"],
+                )
+                user.set_unusable_password()  # they sign in after a password reset
+                user.full_clean()
+                user._history_user = by
+                user.save()
+                user.groups.add(staff_group)
+            elif kind == "update":
+                for key, (_old, new) in clean["_changes"].items():
+                    setattr(user, key, new)
+                if clean["_changes"]:
+                    user.full_clean(exclude=["password"])
+                    user._history_user = by
+                    user.save()
+                if clean["_role"]:
+                    user.groups.add(staff_group)
+            else:  # deactivate: never delete, their history and evaluations stay
+                user.is_active = False
+                user._history_user = by
+                user.save(update_fields=["is_active"])
+        result.applied = True
+    return result
