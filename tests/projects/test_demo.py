@@ -1,0 +1,80 @@
+import pytest
+
+from projects import demo, selectors
+from projects.models import Membership, Project, Team
+from projects.permissions import can_apply, can_propose_team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    demo.seed()
+
+
+def _live(year, **filters):
+    return Membership.objects.filter(
+        project__fiscal_year=year, status=Membership.Status.APPROVED, **filters
+    )
+
+
+def leaders(year):
+    return set(_live(year, role="leader").values_list("user__employee_number", flat=True))
+
+
+def test_fy2022_has_twelve_staff_in_three_teams(seeded):
+    project = Project.objects.get(fiscal_year=2022)
+    assert project.status == Project.Status.REPORTING
+    assert set(project.teams.values_list("theme", flat=True)) == {
+        "工事書類の電子化",
+        "決算資料作成の二重作業解消",
+        "保育所入所選考の効率化",
+    }
+    assert _live(2022).count() == 12
+    assert _live(2022, user__employee_number="20001", role="member").exists()
+
+
+def test_later_years_are_led_by_earlier_members(seeded):
+    fy2022_people = set(_live(2022).values_list("user__employee_number", flat=True))
+    assert leaders(2023) & fy2022_people
+    assert leaders(2023) & leaders(2024)  # a Specialist candidate
+    for year in (2023, 2024):
+        assert Project.objects.get(fiscal_year=year).status == Project.Status.REPORTING
+
+
+def test_worksheets_and_effects_are_filled_in(seeded):
+    totals = {
+        (r["fiscal_year"], r["unit"]): r["total"] for r in selectors.programme_effects_by_year()
+    }
+    assert totals[(2022, "時間")] == 1200 - 300 + 450 - 120 + 600 - 200
+    assert totals[(2022, "月")] == 2
+    team = Team.objects.get(theme="工事書類の電子化")
+    assert team.worksheet.problem
+    assert team.worksheet.history.first().history_user.employee_number == "20057"
+
+
+def test_fy2025_is_recruiting_and_the_demo_login_can_join(seeded):
+    from accounts.models import User
+
+    project = Project.objects.get(fiscal_year=2025)
+    assert project.status == Project.Status.RECRUITING
+    assert set(project.teams.values_list("status", flat=True)) == {Team.Status.PROPOSED}
+    demo_user = User.objects.get(employee_number="20001")
+    assert not Membership.objects.filter(project=project, user=demo_user).exists()
+    assert can_propose_team(demo_user, project)
+    assert any(can_apply(demo_user, team) for team in project.teams.all())
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    from django.apps import apps
+
+    def counts():
+        return {
+            m._meta.label: m.objects.count()
+            for m in apps.get_models()
+            if m._meta.app_label in {"accounts", "projects"}
+        }
+
+    before = counts()
+    assert demo.seed() == {"projects": 0}
+    assert counts() == before
