@@ -5,7 +5,7 @@ Locking: a person's certifications are serialised on the person's `User` row
 (`select_for_update`). The recompute takes that lock only for the people it is about to
 change, so a run with nothing to change takes no lock and writes nothing.
 
-Recompute decisions (docs/decisions/certification-recompute.md says why):
+Recompute decisions (docs/decisions/0005-certification-recompute.md says why):
 
 - Manual HELD certifications are `prior` for `decide`; automatic ones are what `decide`
   must reproduce, so they are not.

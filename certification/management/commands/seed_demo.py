@@ -4,6 +4,7 @@ each of which writes through its own services. Idempotent: a second run changes 
 from django.core.management.base import BaseCommand
 
 from accounts import demo as accounts_demo
+from certification import demo as certification_demo
 
 
 class Command(BaseCommand):
@@ -12,4 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = accounts_demo.seed_people()
         self.stdout.write(f"accounts: {created}")
+        # Last: certifications follow from the projects' and evaluations' demo data.
+        self.stdout.write(f"certification: {certification_demo.seed()}")
         self.stdout.write(self.style.SUCCESS("デモデータの準備ができました。"))

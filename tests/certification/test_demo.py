@@ -1,0 +1,22 @@
+import pytest
+from django.core.management import call_command
+
+from certification import demo
+from tests import factories
+from tests.certification.helpers import Raters, scored_team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_step_is_idempotent_and_the_report_lists_holders(capsys):
+    raters = Raters()
+    member = factories.UserFactory(last_name="荒井", first_name="美咲", employee_number="20042")
+    team = scored_team(raters, members=[member], policy=(70, 70), technical=(60,))
+    first = demo.seed()
+    assert first["created"] == 2
+    assert demo.seed() == {**first, "created": 0}
+    call_command("certification_report", "--markdown")
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if "20042" in line)
+    assert "荒井 美咲" in line and "DXアドバイザー" in line and "令和6年度" in line
+    assert f"{team.name}（メンバー）報告会 66点" in line
