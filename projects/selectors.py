@@ -79,7 +79,7 @@ def _live_memberships() -> Prefetch:
         "memberships",
         queryset=Membership.objects.filter(status__in=Membership.LIVE)
         .select_related("user__department")
-        .order_by("-role", "user__last_name_kana", "user__first_name_kana"),
+        .order_by("role", "user__last_name_kana", "user__first_name_kana"),
     )
 
 
@@ -87,7 +87,7 @@ def _all_memberships() -> Prefetch:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.select_related("user__department").order_by(
-            "-role", "status", "user__last_name_kana", "user__first_name_kana"
+            "role", "status", "user__last_name_kana", "user__first_name_kana"
         ),
     )
 
@@ -219,7 +219,7 @@ def workshop_for_attendance(pk: int) -> tuple[Workshop, list[Membership], set[in
             team__status=Team.Status.APPROVED,
         )
         .select_related("user", "team")
-        .order_by("team__name", "-role", "user__last_name_kana", "user__first_name_kana")
+        .order_by("team__name", "role", "user__last_name_kana", "user__first_name_kana")
     )
     present = set(
         Attendance.objects.filter(workshop=workshop, attended=True).values_list(

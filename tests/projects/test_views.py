@@ -497,3 +497,9 @@ def test_the_organiser_schedules_a_workshop(client, organiser, running):
     )
     assert response.status_code == 302
     assert running.project.workshops.get().topic == "As-Is の整理"
+
+
+def test_the_leader_is_listed_first_then_members_by_reading(client, staff, running):
+    client.force_login(staff)
+    response = client.get(reverse("projects:team_detail", args=[running.pk]))
+    assert [m.role for m in response.context["members"]] == ["leader", "member"]
