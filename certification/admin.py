@@ -163,6 +163,28 @@ def evidence_table(cert: Certification):
 # --- certification admin ----------------------------------------------------------------
 
 
+class FiscalYearFilter(admin.SimpleListFilter):
+    """年度 shown as 令和N年度 rather than the bare year."""
+
+    title = gettext_lazy("認定年度")
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+        return [(str(year), fiscal_year_label(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(fiscal_year=int(value))
+        return queryset
+
+
 @admin.register(Certification)
 class CertificationAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -176,7 +198,7 @@ class CertificationAdmin(SimpleHistoryAdmin):
     )
     list_filter = (
         "level",
-        "fiscal_year",
+        FiscalYearFilter,
         "status",
         "source",
         ("user__department", admin.RelatedOnlyFieldListFilter),

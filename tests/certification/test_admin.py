@@ -256,3 +256,11 @@ def test_rule_sets_are_edited_with_history(hr):
     from certification.models import RuleSet
 
     assert RuleSet.objects.get(fiscal_year=2025).history.count() == 1
+
+
+def test_the_year_filter_speaks_wareki(hr):
+    factories.CertificationFactory(fiscal_year=2023)
+    other = factories.CertificationFactory(fiscal_year=2024)
+    response = hr.get(reverse(CHANGELIST), {"fiscal_year": "2024"})
+    assert list(response.context["cl"].result_list) == [other]
+    assert "令和5年度" in response.content.decode()
