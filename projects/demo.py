@@ -25,12 +25,12 @@ Who is where (staff 20001–20080 from accounts/demo.py; 20001 is the demo staff
                                            20043, 20015
   - 会議録作成の自動化 (総務課):            leader 20038 (FY2022 member); members 20016,
                                            20044, 20017
-令和7年度 (FY2025) — status 募集中 (recruiting), two proposed teams
+令和8年度 (FY2026, the current year) — status 募集中 (recruiting), two proposed teams
   - 観光イベント申込の電子化 (商工観光課):   leader 20045 (applied); applicant 20018
   - 道路損傷通報の受付改善 (建設課):        leader 20060 (applied)
-  20001 is in no FY2025 team, so the demo login can apply or propose.
+  20001 is in no FY2026 team, so the demo login can apply or propose.
 
-The FY2025 window opens on 1 April 2025 and closes on 31 March 2026 or, if the demo is
+The FY2026 window opens on 1 April 2026 and closes on 31 March 2027 or, if the demo is
 seeded later than that, 90 days after the day of seeding, so that "currently recruiting"
 holds on the day the demo is built.
 
@@ -288,8 +288,8 @@ YEARS: tuple[YearSpec, ...] = (
         ),
     ),
     YearSpec(
-        2025,
-        "令和7年度 BPRプロジェクト",
+        2026,
+        "令和8年度 BPRプロジェクト",
         "参加者を募集しています。自分の業務または関連する業務からテーマを提案するか、"
         "提案されたチームに参加を申請してください。",
         (

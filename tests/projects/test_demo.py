@@ -53,10 +53,10 @@ def test_worksheets_and_effects_are_filled_in(seeded):
     assert team.worksheet.history.first().history_user.employee_number == "20057"
 
 
-def test_fy2025_is_recruiting_and_the_demo_login_can_join(seeded):
+def test_the_current_year_is_recruiting_and_the_demo_login_can_join(seeded):
     from accounts.models import User
 
-    project = Project.objects.get(fiscal_year=2025)
+    project = Project.objects.get(fiscal_year=2026)
     assert project.status == Project.Status.RECRUITING
     assert set(project.teams.values_list("status", flat=True)) == {Team.Status.PROPOSED}
     demo_user = User.objects.get(employee_number="20001")

@@ -2,17 +2,27 @@
 each of which writes through its own services. Idempotent: a second run changes nothing."""
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from certification import demo as certification_demo
+from evaluations import demo as evaluations_demo
+from projects import demo as projects_demo
 
 
 class Command(BaseCommand):
     help = "デモ用の所属・職員・プロジェクト・評価・認定を作成します（再実行しても変化しません）。"
 
     def handle(self, *args, **options):
+        # The demo people have made-up addresses: build the city without mailing anyone.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed()
+
+    def _seed(self):
         created = accounts_demo.seed_people()
         self.stdout.write(f"accounts: {created}")
+        self.stdout.write(f"projects: {projects_demo.seed()}")
+        self.stdout.write(f"evaluations: {evaluations_demo.seed()}")
         # Last: certifications follow from the projects' and evaluations' demo data.
         self.stdout.write(f"certification: {certification_demo.seed()}")
         self.stdout.write(self.style.SUCCESS("デモデータの準備ができました。"))
