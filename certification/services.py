@@ -206,7 +206,7 @@ def _apply(diff: _Diff, *, notify: bool) -> dict[str, int]:
         bulk_update_with_history(changed, Certification, ["status", "flag_reason", "updated_at"])
     if notify and created:
         ids = [c.pk for c in created]
-        transaction.on_commit(lambda: send_award_emails(certification_ids=ids), robust=True)
+        transaction.on_commit(lambda: _enqueue_award_emails(ids), robust=True)
     return {"created": len(created), "flagged": len(diff.flag), "restored": len(diff.restore)}
 
 
@@ -337,7 +337,7 @@ def certification_grant(
         cert._history_user = by
         cert.save()
         pk = cert.pk
-        transaction.on_commit(lambda: send_award_emails(certification_ids=[pk]), robust=True)
+        transaction.on_commit(lambda: _enqueue_award_emails([pk]), robust=True)
         transaction.on_commit(lambda: _enqueue_recompute([user.pk]), robust=True)
     return cert
 
@@ -398,9 +398,17 @@ def _enqueue_recompute(user_ids: list[int]) -> None:
     enqueue_recompute_users(user_ids)
 
 
+def _enqueue_award_emails(certification_ids: list[int]) -> None:
+    from .tasks import enqueue_award_emails
+
+    enqueue_award_emails(certification_ids)
+
+
 def send_award_emails(*, certification_ids: Iterable[int]) -> int:
     """Email each person their new certification (Japanese), over one connection.
-    Called after commit; a mail failure is logged (ids only) and never undoes an award."""
+    Runs in the `certification.send_award_emails` task (queued after commit, so a large
+    recompute does not wait for mail); a mail failure is logged (ids only) and never
+    undoes an award. Only still-active certifications are announced."""
     certs = list(
         Certification.objects.filter(pk__in=list(certification_ids), status=Status.ACTIVE)
         .exclude(user__email="")

@@ -72,6 +72,23 @@ def recompute_stale() -> dict:
     return services.certifications_recompute(user_ids=user_ids)
 
 
+@shared_task(name="certification.send_award_emails", acks_late=True)
+def send_award_emails(certification_ids: list[int]) -> int:
+    """Announce new certifications by email. Not retried automatically: a retry after a
+    partial send would email some people twice; a failure is logged by the service."""
+    return services.send_award_emails(certification_ids=certification_ids)
+
+
+def enqueue_award_emails(certification_ids: list[int]) -> None:
+    """Queue the award emails; with the broker down, send them in this process instead
+    (the awards are committed already, and the people should still hear of them)."""
+    try:
+        send_award_emails.delay(sorted(certification_ids))
+    except BROKER_ERRORS:
+        logger.warning("award emails not queued (broker down); sending inline")
+        services.send_award_emails(certification_ids=certification_ids)
+
+
 def enqueue_recompute_users(user_ids: list[int]) -> bool:
     """Queue `recompute_users`; if the broker is down, log (ids only) and return False.
     Callers have marked the people stale first, so the nightly sweep catches up."""

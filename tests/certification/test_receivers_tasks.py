@@ -120,3 +120,22 @@ def test_tasks_retry_transient_errors_with_backoff_and_ack_late():
         assert task.retry_backoff
     assert tasks.recompute_users.name == "certification.recompute_users"
     assert tasks.recompute_stale.name == "certification.recompute_stale"
+
+
+def test_award_emails_are_sent_inline_when_the_broker_is_down(
+    raters, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from certification.services import certifications_recompute
+
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])
+    with (
+        mock.patch.object(
+            tasks.send_award_emails, "delay", side_effect=ConnectionRefusedError(111, "x")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        certifications_recompute(user_ids=[member.pk])
+    assert [m.to for m in mail.outbox] == [[member.email]]
