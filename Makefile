@@ -71,6 +71,12 @@ test: $(STAMP)/venv $(STAMP)/apt messages services ## The whole suite: ruff, mak
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
 
+BENCH_ARGS ?=
+bench: $(STAMP)/venv services ## Benchmarks: recompute at 50,000 staff, and HTTP under wrk (not part of test)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_APT_PACKAGES) >/dev/null; }
+	$(PY) bench/run.py recompute $(BENCH_ARGS)
+	$(PY) bench/run.py http
+
 worker: $(STAMP)/venv ## A Celery worker and beat against CELERY_BROKER_URL
 	$(VENV)/bin/celery -A moka_dx worker -B -l info
 

@@ -49,7 +49,11 @@ from .models import Certification, Level, RecomputeRun, StaleUser
 logger = logging.getLogger(__name__)
 
 #: People processed per transaction by the recompute.
-CHUNK_SIZE = 2000
+# People are processed in at most MAX_CHUNKS chunks of at least MIN_CHUNK people, so the
+# number of queries is bounded by a constant (MAX_CHUNKS × the per-chunk queries) however
+# many people there are, and the progress bar moves in at most MAX_CHUNKS steps.
+MAX_CHUNKS = 20
+MIN_CHUNK = 2000
 
 Status = Certification.Status
 Source = Certification.Source
@@ -215,13 +219,14 @@ def certifications_recompute(
     user_ids: Iterable[int] | None = None,
     run: RecomputeRun | None = None,
     notify: bool = True,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> dict[str, int]:
     """Recompute the certifications of `user_ids` (None: everyone concerned) and apply
     the difference (see the module docstring for what changes and what never does).
 
-    People are processed in chunks of `chunk_size`, each in its own transaction with a
-    fixed number of queries; the StaleUser markers of processed people are deleted. With
+    People are processed in chunks (`chunk_size`, by default at least MIN_CHUNK and never
+    more than MAX_CHUNKS chunks), each in its own transaction with a fixed number of
+    queries, so the query count does not grow with the number of people; the StaleUser markers of processed people are deleted. With
     `run`, its progress (total, done, created, flagged) is updated after every chunk.
     Idempotent: a second run with the same data changes nothing and writes nothing
     (except `run`'s progress). Emails each newly certified person after commit unless
@@ -229,6 +234,8 @@ def certifications_recompute(
     """
     ids = selectors.recompute_candidates() if user_ids is None else sorted(set(user_ids))
     totals = {"people": len(ids), "created": 0, "flagged": 0, "restored": 0}
+    if chunk_size is None:
+        chunk_size = max(MIN_CHUNK, -(-len(ids) // MAX_CHUNKS))
     if run is not None:
         RecomputeRun.objects.filter(pk=run.pk).update(
             status=RecomputeRun.Status.RUNNING, total=len(ids), done=0, created=0, flagged=0
