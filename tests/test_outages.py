@@ -12,7 +12,7 @@ from certification import rules
 from certification.models import Certification, RecomputeRun, StaleUser
 from certification.selectors import gather
 from evaluations import services as evaluation_services
-from evaluations.models import Perspective, ReportMeeting, Rubric
+from evaluations.models import Perspective, ReportMeeting
 from projects.models import Membership
 from tests import factories
 from tests.processes import PrivateRedis, Worker, run_in_app, wait_until
