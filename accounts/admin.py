@@ -3,7 +3,7 @@ import secrets
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -36,8 +36,25 @@ def _admin_has_permission(request):
 admin.site.has_permission = _admin_has_permission
 
 
+class SafeActionsMixin:
+    """Refuse, with a message, an admin action whose selected ids are not ids of the model.
+
+    Django's `response_action` filters `pk__in` with whatever was posted, and a forged
+    value (``"abc"``) raises while the action runs: a 500 instead of a refusal."""
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+                pk.get_prep_value(pk.to_python(value))
+        except (ValidationError, TypeError, ValueError):
+            self.message_user(request, gettext("選択した項目が正しくありません。"), messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
+
+
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "parent", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
@@ -46,7 +63,7 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     ordering = ("last_name_kana", "first_name_kana", "employee_number")
     list_display = (
         "employee_number",

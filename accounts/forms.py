@@ -2,8 +2,10 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .validators import NoNulFormMixin
 
-class LoginForm(AllauthLoginForm):
+
+class LoginForm(NoNulFormMixin, AllauthLoginForm):
     """allauth's login form, worded for the city: 職員番号 or e-mail."""
 
     def __init__(self, *args, **kwargs):

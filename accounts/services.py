@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from .exceptions import RosterFileError
 from .models import Department, Grade, User
 from .roles import Role
+from .validators import contains_nul
 
 MAX_ROWS = 5000
 
@@ -187,6 +188,13 @@ def _rows_from_table(table: list[list]) -> list[RosterRow]:
     if start >= len(table):
         raise RosterFileError(_("ファイルにデータがありません。"), code="empty")
     columns = _header_map(table[start])
+    for number, cells in enumerate(table, start=1):
+        if any(contains_nul(cell) for cell in cells):
+            # PostgreSQL cannot even compare with a NUL: refuse the file before any query.
+            raise RosterFileError(
+                _("%(line)s行目に使用できない文字（NUL文字）が含まれています。") % {"line": number},
+                code="nul",
+            )
     rows = []
     for offset, cells in enumerate(table[start + 1 :], start=start + 2):
         if not any(_norm(c) for c in cells):
@@ -245,7 +253,7 @@ def _parse_grade(text: str) -> int | None:
         return GRADE_NAMES[key]
     try:
         number = int(float(key))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "1e400" is infinite
         return None
     return number if number in Grade.values else None
 

@@ -21,8 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import SafeActionsMixin
+from accounts.exports import safe_row
 from accounts.fiscal import fiscal_year_label
 from accounts.models import User
+from accounts.validators import NoNulFormMixin
 
 from . import evidence, selectors, services
 from .exceptions import CertificationError
@@ -32,7 +35,7 @@ from .pdf import certificate_number
 # --- forms ----------------------------------------------------------------------------
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoNulFormMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("理由"),
         max_length=2000,
@@ -52,7 +55,7 @@ class ResolveFlagForm(ReasonForm):
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(NoNulFormMixin, forms.Form):
     employee_number = forms.CharField(label=gettext_lazy("職員番号"), max_length=20)
     level = forms.TypedChoiceField(
         label=gettext_lazy("認定レベル"), choices=Level.choices, coerce=int
@@ -186,7 +189,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = (
         "person",
         "employee_number",
@@ -447,19 +450,21 @@ class CertificationAdmin(SimpleHistoryAdmin):
             qs = qs.filter(user__department_id=int(department))
         for cert in qs.iterator(chunk_size=2000):
             user = cert.user
-            yield (
-                user.department.code if user.department else "",
-                user.department.name if user.department else "",
-                user.employee_number or "",
-                user.full_name,
-                user.full_name_kana,
-                user.get_grade_display() if user.grade else "",
-                cert.get_level_display(),
-                fiscal_year_label(cert.fiscal_year),
-                cert.get_status_display(),
-                cert.get_source_display(),
-                timezone.localtime(cert.created_at).date().isoformat(),
-                certificate_number(cert),
+            yield safe_row(
+                (
+                    user.department.code if user.department else "",
+                    user.department.name if user.department else "",
+                    user.employee_number or "",
+                    user.full_name,
+                    user.full_name_kana,
+                    user.get_grade_display() if user.grade else "",
+                    cert.get_level_display(),
+                    fiscal_year_label(cert.fiscal_year),
+                    cert.get_status_display(),
+                    cert.get_source_display(),
+                    timezone.localtime(cert.created_at).date().isoformat(),
+                    certificate_number(cert),
+                )
             )
 
     def _filename(self, ext):

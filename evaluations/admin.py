@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import SafeActionsMixin
+
 from . import services
 from .exceptions import EvaluationError
 from .models import (
@@ -70,7 +72,7 @@ class PresentationInline(admin.TabularInline):
 
 
 @admin.register(ReportMeeting)
-class ReportMeetingAdmin(SimpleHistoryAdmin):
+class ReportMeetingAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("title", "project", "held_on", "status", "closed_at", "closed_by")
     list_filter = ("status", "project__fiscal_year")
     list_select_related = ("project", "closed_by")
@@ -97,7 +99,7 @@ class ReportMeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeadershipWindow)
-class LeadershipWindowAdmin(SimpleHistoryAdmin):
+class LeadershipWindowAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("project", "closes_on", "status", "closed_at", "closed_by")
     list_filter = ("status",)
     list_select_related = ("project", "closed_by")

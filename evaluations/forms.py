@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.validators import NoNulFormMixin
 from projects.models import Membership, Project, Team
 
 from .models import Criterion, ReportMeeting
@@ -12,7 +13,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(NoNulFormMixin, forms.ModelForm):
     class Meta:
         model = ReportMeeting
         fields = ["project", "title", "held_on", "place"]
@@ -25,7 +26,7 @@ class MeetingForm(forms.ModelForm):
         ).order_by("-fiscal_year", "title")
 
 
-class PresentationForm(forms.Form):
+class PresentationForm(NoNulFormMixin, forms.Form):
     team = forms.ModelChoiceField(label=_("チーム"), queryset=Team.objects.none())
     title = forms.CharField(
         label=_("発表タイトル"),
@@ -90,7 +91,7 @@ class FiscalYearForm(forms.Form):
     fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=2000, max_value=2100)
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(NoNulFormMixin, forms.Form):
     label_ja = forms.CharField(label=_("項目名（日本語）"), max_length=60)
     label_en = forms.CharField(label=_("項目名（英語）"), max_length=60, required=False)
     description = forms.CharField(label=_("説明"), max_length=300, required=False)

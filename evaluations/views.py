@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as roles
+from accounts.exports import safe_row
 from accounts.fiscal import fiscal_year_label, fiscal_year_of
 from projects.models import Project, Team
 
@@ -566,7 +567,7 @@ def organiser_meeting_export_csv(request, pk: int):
     buffer.write("\ufeff")  # BOM: Excel opens UTF-8 Japanese correctly
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     response = HttpResponse(
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
@@ -591,7 +592,7 @@ def organiser_meeting_export_xlsx(request, pk: int):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

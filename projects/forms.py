@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from accounts.validators import NoNulFormMixin
 
 from .models import MeasuredEffect, Project, Team, Worksheet, Workshop
 from .services import PROJECT_FIELDS, WORKSHEET_FIELDS
@@ -13,7 +14,7 @@ from .services import PROJECT_FIELDS, WORKSHEET_FIELDS
 STATUS_CHOICES = [("", _("すべて")), *Project.Status.choices]
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(NoNulFormMixin, forms.Form):
     """The project list's filter (GET). Bad values are ignored, never an error page."""
 
     fiscal_year = forms.TypedChoiceField(
@@ -40,7 +41,7 @@ def _helper(label) -> FormHelper:
     return helper
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(NoNulFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
@@ -55,7 +56,7 @@ class ProjectForm(forms.ModelForm):
         self.helper = _helper(_("保存"))
 
 
-class TeamProposeForm(forms.ModelForm):
+class TeamProposeForm(NoNulFormMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ("name", "theme", "target_department")
@@ -69,7 +70,7 @@ class TeamProposeForm(forms.ModelForm):
         """The service checks uniqueness within the project (the form has no project)."""
 
 
-class WorksheetForm(forms.ModelForm):
+class WorksheetForm(NoNulFormMixin, forms.ModelForm):
     class Meta:
         model = Worksheet
         fields = WORKSHEET_FIELDS
@@ -80,7 +81,7 @@ class WorksheetForm(forms.ModelForm):
         self.helper = _helper(_("ワークシートを保存"))
 
 
-class MeasuredEffectForm(forms.ModelForm):
+class MeasuredEffectForm(NoNulFormMixin, forms.ModelForm):
     class Meta:
         model = MeasuredEffect
         fields = ("label", "unit", "before", "after")
@@ -90,7 +91,7 @@ class MeasuredEffectForm(forms.ModelForm):
         self.helper = _helper(submit_label or _("効果を追加"))
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(NoNulFormMixin, forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ("held_on", "topic", "hours")
