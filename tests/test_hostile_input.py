@@ -1,0 +1,1043 @@
+"""Hostile input against every form of the portal (issue 6, section 3).
+
+Hypothesis posts random, oversized (10× max_length), full-width, emoji, NUL, negative,
+huge-integer and forged-id values to every form (the table FORMS below). For each example:
+
+- never a 500 (the test client re-raises a view's exception, so an exception fails);
+- a refused request (no success message: a re-rendered form, a 4xx, or a redirect with
+  an error) changed nothing: every table of our apps (rows, history, many-to-many) hashes
+  the same before and after;
+- an accepted request wrote only the tables the form may write, and each row of those
+  models passes its model's validation again (a whole, coherent object) with no NUL.
+
+Each example runs inside `transaction.atomic()` and is rolled back, so examples do not see
+each other's writes. `test_every_post_url_has_a_hostile_input_entry` fails when a new URL
+appears that is neither in FORMS nor in GET_ONLY.
+
+XSS, CSV/XLSX formula injection, CSRF, uploads and NUL characters have their own tests
+at the end of the module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Department, User
+from certification.models import Certification, Level
+from evaluations.models import Criterion, Evaluation, Perspective, Presentation, ReportMeeting
+from projects.models import MeasuredEffect, Project, Team
+from tests.hostile.support import (
+    OMIT,
+    PDF,
+    Form,
+    assert_coherent,
+    changed_tables,
+    choice,
+    date,
+    decimal,
+    file_payload,
+    form_data,
+    has_success,
+    hostile,
+    hostile_world,
+    ids,
+    integer,
+    many,
+    mixed,
+    new_messages,
+    roster_file,
+    snapshot,
+    tables_of,
+    text,
+    upload,
+)
+from tests.test_permission_matrix import _url_names
+
+pytestmark = pytest.mark.postgres
+
+# --- the table ------------------------------------------------------------------------
+
+
+def _pk(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def _all_user_pks(w):
+    return list(User.objects.values_list("pk", flat=True))
+
+
+def _criteria(rubric):
+    return list(Criterion.objects.filter(rubric=rubric).values_list("pk", flat=True))
+
+
+def _scores(w, rubric):
+    fields = {f"score_{pk}": choice(range(1, 6)) for pk in _criteria(rubric)}
+    fields["score_forged"] = mixed(st.just(OMIT), hostile())
+    fields[f"score_{2**40}"] = mixed(st.just(OMIT), choice(range(1, 6)))
+    fields["comment"] = text(2000)
+    return fields
+
+
+def _project_fields(w):
+    return {
+        "fiscal_year": integer(2000, 2100),
+        "title": text(100),
+        "description": text(4000),
+        "recruitment_starts_on": date(),
+        "recruitment_ends_on": date(),
+        "max_grade": choice(range(1, 9)),
+        "team_size_min": integer(1, 10),
+        "team_size_max": integer(1, 10),
+        "coaching_vendor": text(100),
+    }
+
+
+def _effect_fields(w):
+    return {
+        "label": text(100),
+        "unit": text(20),
+        "before": decimal(-(10**10), 10**10),
+        "after": decimal(-(10**10), 10**10),
+    }
+
+
+def _criterion_fields(prefix=""):
+    def fields(w):
+        p = f"{prefix}-" if prefix else ""
+        result = {
+            f"{p}label_ja": text(60),
+            f"{p}label_en": text(60),
+            f"{p}description": text(300),
+            f"{p}weight": decimal(0, 99, places=2),
+        }
+        result.update({f"{p}point_{i}": text(40) for i in range(1, 6)})
+        return result
+
+    return fields
+
+
+def _reason_action(action, *, decision=False):
+    def fields(w):
+        result = {
+            "_selected_action": many(
+                list(Certification.objects.values_list("pk", flat=True)) + [2**40]
+            ),
+            "reason": text(2000),
+            "confirm": st.one_of(st.just("1"), st.just(OMIT)),
+        }
+        if decision:
+            result["decision"] = choice(["keep", "revoke"])
+        return result
+
+    return Form(
+        "admin:certification_certification_changelist",
+        "hr_admin",
+        fields,
+        static=lambda w: {"action": action, "index": "0"},
+        writes=("certification.Certification",),
+        note=f"admin action {action}",
+    )
+
+
+def _grant(url_name):
+    return Form(
+        url_name,
+        "hr_admin",
+        lambda w: {
+            "employee_number": ids(
+                [u.employee_number for u in (w.staff, w.member, w.leader)] + ["99999"]
+            ),
+            "level": choice(Level.values),
+            "fiscal_year": integer(2000, 2100),
+            "reason": text(2000),
+        },
+        writes=("certification.Certification",),
+    )
+
+
+FORMS: dict[str, Form] = {
+    # --- projects: staff ---
+    "projects:team_propose": Form(
+        "projects:team_propose",
+        "staff",
+        lambda w: {
+            "name": text(60),
+            "theme": text(200),
+            "target_department": ids(Department.objects.values_list("pk", flat=True)),
+        },
+        kwargs=_pk("recruiting"),
+        writes=("projects.Team", "projects.Membership"),
+    ),
+    "projects:membership_apply": Form(
+        "projects:membership_apply",
+        "staff",
+        lambda w: {"team": ids([w.team.pk])},
+        kwargs=_pk("proposed_team"),
+        writes=("projects.Membership", "projects.Team"),
+        examples=8,
+        note="no fields: the team comes from the URL; a posted id is ignored",
+        some_refused=False,
+    ),
+    "projects:membership_withdraw": Form(
+        "projects:membership_withdraw",
+        "member",
+        lambda w: {"membership": ids([w.applicant.pk])},
+        kwargs=_pk("membership"),
+        writes=("projects.Membership", "projects.Team"),
+        examples=8,
+    ),
+    "projects:worksheet_edit": Form(
+        "projects:worksheet_edit",
+        "member",
+        lambda w: {
+            name: text(4000)
+            for name in ("problem", "cause", "solution", "effect", "as_is", "to_be", "can_be")
+        },
+        kwargs=_pk("team"),
+        writes=("projects.Worksheet",),
+    ),
+    "projects:effect_add": Form(
+        "projects:effect_add",
+        "member",
+        _effect_fields,
+        kwargs=_pk("team"),
+        writes=("projects.MeasuredEffect", "projects.Worksheet"),
+    ),
+    "projects:effect_edit": Form(
+        "projects:effect_edit",
+        "member",
+        _effect_fields,
+        kwargs=_pk("effect"),
+        writes=("projects.MeasuredEffect",),
+    ),
+    "projects:effect_delete": Form(
+        "projects:effect_delete",
+        "member",
+        lambda w: {"effect": ids([w.effect.pk])},
+        kwargs=_pk("effect"),
+        writes=("projects.MeasuredEffect",),
+        examples=8,
+        some_refused=False,
+    ),
+    # --- projects: organiser ---
+    "projects:organiser_project_create": Form(
+        "projects:organiser_project_create",
+        "organiser",
+        _project_fields,
+        writes=("projects.Project",),
+    ),
+    "projects:organiser_project_edit": Form(
+        "projects:organiser_project_edit",
+        "organiser",
+        _project_fields,
+        kwargs=_pk("project"),
+        writes=("projects.Project",),
+    ),
+    "projects:organiser_project_transition": Form(
+        "projects:organiser_project_transition",
+        "organiser",
+        lambda w: {"to": choice(Project.Status.values)},
+        kwargs=_pk("draft"),
+        writes=("projects.Project",),
+    ),
+    "projects:organiser_workshop_list": Form(
+        "projects:organiser_workshop_list",
+        "organiser",
+        lambda w: {"held_on": date(), "topic": text(200), "hours": decimal(0, 999, places=1)},
+        kwargs=_pk("project"),
+        writes=("projects.Workshop",),
+    ),
+    "projects:organiser_team_approve": Form(
+        "projects:organiser_team_approve",
+        "organiser",
+        lambda w: {"team": ids([w.team.pk])},
+        kwargs=_pk("proposed_team"),
+        writes=("projects.Team", "projects.Membership", "projects.Worksheet"),
+        examples=8,
+        some_refused=False,
+    ),
+    "projects:organiser_team_reject": Form(
+        "projects:organiser_team_reject",
+        "organiser",
+        lambda w: {"team": ids([w.team.pk])},
+        kwargs=_pk("proposed_team"),
+        writes=("projects.Team", "projects.Membership"),
+        examples=8,
+        some_refused=False,
+    ),
+    "projects:organiser_membership_approve": Form(
+        "projects:organiser_membership_approve",
+        "organiser",
+        lambda w: {"membership": ids([w.membership.pk])},
+        kwargs=_pk("applicant"),
+        writes=("projects.Membership",),
+        examples=8,
+        some_refused=False,
+    ),
+    "projects:organiser_membership_reject": Form(
+        "projects:organiser_membership_reject",
+        "organiser",
+        lambda w: {"membership": ids([w.membership.pk])},
+        kwargs=_pk("applicant"),
+        writes=("projects.Membership", "projects.Team"),
+        examples=8,
+        some_refused=False,
+    ),
+    "projects:organiser_attendance": Form(
+        "projects:organiser_attendance",
+        "organiser",
+        lambda w: {"attended": many([w.member.pk, w.leader.pk, w.staff.pk, w.applicant.user_id])},
+        kwargs=_pk("workshop"),
+        writes=("projects.Attendance",),
+    ),
+    # --- evaluations: raters and staff ---
+    "evaluations:presentation_evaluate": Form(
+        "evaluations:presentation_evaluate",
+        "executive",
+        lambda w: {
+            "perspective": mixed(st.just("policy"), choice(Perspective.values)),
+            **_scores(w, w.rubric),
+        },
+        kwargs=_pk("presentation"),
+        writes=("evaluations.Evaluation", "evaluations.CriterionScore"),
+        examples=40,
+    ),
+    "evaluations:leadership_evaluate": Form(
+        "evaluations:leadership_evaluate",
+        "member",
+        lambda w: _scores(w, w.leadership_rubric),
+        kwargs=lambda w: {"team_pk": w.team.pk},
+        writes=("evaluations.Evaluation", "evaluations.CriterionScore"),
+        examples=40,
+    ),
+    # --- evaluations: organiser ---
+    "evaluations:organiser_meeting_create": Form(
+        "evaluations:organiser_meeting_create",
+        "organiser",
+        lambda w: {
+            "project": ids(Project.objects.values_list("pk", flat=True)),
+            "title": text(100),
+            "held_on": date(),
+            "place": text(100),
+        },
+        writes=("evaluations.ReportMeeting", "evaluations.Rubric", "evaluations.Criterion"),
+    ),
+    "evaluations:organiser_presentation_add": Form(
+        "evaluations:organiser_presentation_add",
+        "organiser",
+        lambda w: {
+            "team": ids(Team.objects.values_list("pk", flat=True)),
+            "title": text(200),
+            "materials": upload(),
+        },
+        kwargs=_pk("meeting"),
+        writes=("evaluations.Presentation",),
+    ),
+    "evaluations:organiser_presentation_materials": Form(
+        "evaluations:organiser_presentation_materials",
+        "organiser",
+        lambda w: {"materials": upload()},
+        kwargs=_pk("presentation"),
+        writes=("evaluations.Presentation",),
+    ),
+    "evaluations:organiser_presentation_move": Form(
+        "evaluations:organiser_presentation_move",
+        "organiser",
+        lambda w: {"direction": choice(["up", "down"])},
+        kwargs=_pk("presentation"),
+        writes=("evaluations.Presentation",),
+        examples=10,
+        some_refused=False,
+    ),
+    "evaluations:organiser_meeting_open": Form(
+        "evaluations:organiser_meeting_open",
+        "organiser",
+        lambda w: {"meeting": ids([w.meeting.pk])},
+        kwargs=_pk("meeting"),
+        writes=("evaluations.ReportMeeting",),
+        examples=5,
+        some_refused=False,
+    ),
+    "evaluations:organiser_meeting_close": Form(
+        "evaluations:organiser_meeting_close",
+        "organiser",
+        lambda w: {"meeting": ids([w.meeting.pk])},
+        kwargs=_pk("meeting"),
+        writes=("evaluations.ReportMeeting",),
+        examples=5,
+        some_refused=False,
+    ),
+    "evaluations:organiser_window_open": Form(
+        "evaluations:organiser_window_open",
+        "organiser",
+        lambda w: {"closes_on": date()},
+        kwargs=lambda w: {"project_pk": w.project.pk},
+        writes=("evaluations.LeadershipWindow", "evaluations.Rubric", "evaluations.Criterion"),
+    ),
+    "evaluations:organiser_window_close": Form(
+        "evaluations:organiser_window_close",
+        "organiser",
+        lambda w: {"window": ids([w.window.pk])},
+        kwargs=lambda w: {"project_pk": w.project.pk},
+        writes=("evaluations.LeadershipWindow",),
+        examples=5,
+        some_refused=False,
+    ),
+    "evaluations:organiser_invitation_add": Form(
+        "evaluations:organiser_invitation_add",
+        "organiser",
+        lambda w: {f"t{w.team.pk}-user": ids(_all_user_pks(w))},
+        kwargs=lambda w: {"team_pk": w.team.pk},
+        writes=("evaluations.LeadershipInvitation",),
+    ),
+    "evaluations:organiser_invitation_remove": Form(
+        "evaluations:organiser_invitation_remove",
+        "organiser",
+        lambda w: {"invitation": ids([w.invitation.pk])},
+        kwargs=_pk("invitation"),
+        writes=("evaluations.LeadershipInvitation",),
+        examples=5,
+        some_refused=False,
+    ),
+    "evaluations:organiser_rubric_defaults": Form(
+        "evaluations:organiser_rubric_defaults",
+        "organiser",
+        lambda w: {"fiscal_year": integer(1990, 2110)},
+        writes=("evaluations.Rubric", "evaluations.Criterion"),
+    ),
+    "evaluations:organiser_rubric_copy": Form(
+        "evaluations:organiser_rubric_copy",
+        "organiser",
+        lambda w: {"fiscal_year": integer(1990, 2110)},
+        kwargs=lambda w: {"pk": w.rubric.pk},
+        writes=("evaluations.Rubric", "evaluations.Criterion"),
+    ),
+    "evaluations:organiser_criterion_add": Form(
+        "evaluations:organiser_criterion_add",
+        "organiser",
+        _criterion_fields("new"),
+        kwargs=lambda w: {"pk": w.rubric.pk},
+        writes=("evaluations.Criterion",),
+    ),
+    "evaluations:organiser_criterion_edit": Form(
+        "evaluations:organiser_criterion_edit",
+        "organiser",
+        lambda w: {
+            **_criterion_fields()(w),
+            "delete": st.one_of(st.just(OMIT), st.just(OMIT), st.just("1")),
+        },
+        kwargs=lambda w: {"pk": w.criterion.pk},
+        writes=("evaluations.Criterion",),
+    ),
+    # --- accounts and the language switch ---
+    "set_language": Form(
+        "set_language",
+        "staff",
+        lambda w: {"language": choice(["ja", "en", "fr"]), "next": choice(["/", "//evil/"])},
+        examples=15,
+        note="writes a cookie, never the database",
+    ),
+    "account_login": Form(
+        "account_login",
+        "anonymous",
+        lambda w: {"login": ids([w.staff.employee_number]), "password": text(128)},
+        examples=15,
+    ),
+    "admin:accounts_user_roster_import": Form(
+        "admin:accounts_user_roster_import",
+        "hr_admin",
+        lambda w: {
+            "file": roster_file(),
+            "full_roster": st.one_of(st.just(OMIT), st.just("on")),
+            "action": st.one_of(st.just(OMIT), st.just("confirm"), hostile()),
+            "token": hostile(),
+        },
+        examples=40,
+        note="upload is a dry run (preview); confirm needs the session's one-time token",
+    ),
+    # --- certification (HR, in the admin) ---
+    "admin:certification_certification_grant": _grant("admin:certification_certification_grant"),
+    "admin:certification_certification_add": _grant("admin:certification_certification_add"),
+    "admin:certification_certification_changelist#revoke": _reason_action("revoke_action"),
+    "admin:certification_certification_changelist#resolve": _reason_action(
+        "resolve_flag_action", decision=True
+    ),
+    "admin:certification_certification_changelist#recompute": Form(
+        "admin:certification_certification_changelist",
+        "hr_admin",
+        lambda w: {
+            "_selected_action": many(list(Certification.objects.values_list("pk", flat=True)))
+        },
+        static=lambda w: {"action": "recompute_action", "index": "0"},
+        writes=("certification.Certification", "certification.StaleUser"),
+        examples=8,
+        some_refused=False,
+    ),
+    "admin:certification_certification_change": Form(
+        "admin:certification_certification_change",
+        "hr_admin",
+        lambda w: {"status": choice(Certification.Status.values), "reason": text(2000)},
+        kwargs=lambda w: {"object_id": w.certification.pk},
+        examples=5,
+        note="read-only: a POST is refused (403)",
+    ),
+    "admin:certification_ruleset_add": Form(
+        "admin:certification_ruleset_add",
+        "hr_admin",
+        lambda w: {
+            "fiscal_year": integer(2000, 2100),
+            "report_threshold": decimal(0, 100),
+            "leadership_threshold": decimal(0, 100),
+            "policy_weight": decimal(0, 10),
+            "technical_weight": decimal(0, 10),
+            "min_policy_raters": integer(1, 10),
+            "min_technical_raters": integer(1, 10),
+            "min_leadership_raters": integer(1, 10),
+        },
+        writes=("certification.RuleSet",),
+    ),
+    "admin:certification_recomputerun_start": Form(
+        "admin:certification_recomputerun_start",
+        "hr_admin",
+        lambda w: {"confirm": hostile()},
+        writes=("certification.RecomputeRun",),
+        accepted=lambda r: r.status_code == 302 and "progress" in r.url,
+        examples=5,
+        some_refused=False,
+    ),
+}
+
+# URLs that only answer GET (lists, details, downloads, exports); a POST changes nothing.
+GET_ONLY = {
+    "home",
+    "healthz",
+    "account_signup",
+    "projects:project_list",
+    "projects:my_projects",
+    "projects:my_attendance",
+    "projects:project_detail",
+    "projects:team_detail",
+    "projects:organiser_project_list",
+    "projects:organiser_project_manage",
+    "evaluations:meeting_list",
+    "evaluations:meeting_detail",
+    "evaluations:presentation_materials",
+    "evaluations:leadership_list",
+    "evaluations:my_results",
+    "evaluations:team_results",
+    "evaluations:organiser_meeting_list",
+    "evaluations:organiser_meeting_detail",
+    "evaluations:organiser_meeting_board",
+    "evaluations:organiser_meeting_results",
+    "evaluations:organiser_meeting_export_csv",
+    "evaluations:organiser_meeting_export_xlsx",
+    "evaluations:organiser_window_detail",
+    "evaluations:organiser_rubric_list",
+    "evaluations:organiser_rubric_detail",
+    "certification:my_certification",
+    "certification:certificate_pdf",
+    "certification:verify",
+    "certification:dashboard",
+    "admin:certification_certification_export_csv",
+    "admin:certification_certification_export_xlsx",
+    "admin:certification_recomputerun_progress",
+    "admin:certification_recomputerun_progress_json",
+}
+
+# The admin's standard model pages (Django's own forms); our custom admin views are listed.
+_STANDARD_ADMIN = ("_changelist", "_add", "_change", "_delete", "_history")
+_OUR_ADMIN_PREFIXES = tuple(
+    f"admin:{app}_" for app in ("accounts", "projects", "evaluations", "certification")
+)
+
+
+def _admin_names(patterns=None, namespace=None):
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _admin_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name and namespace == "admin":
+            names.add(f"admin:{pattern.name}")
+    return {n for n in names if n.startswith(_OUR_ADMIN_PREFIXES)}
+
+
+def _custom_admin_names():
+    return {n for n in _admin_names() if not n.endswith(_STANDARD_ADMIN)}
+
+
+def test_every_post_url_has_a_hostile_input_entry():
+    covered = {form.url_name for form in FORMS.values()}
+    wanted = _url_names() | _custom_admin_names() | {"set_language"}
+    missing = wanted - covered - GET_ONLY
+    assert not missing, f"URLs with neither a hostile-input entry nor a GET_ONLY line: {missing}"
+    stale = (covered | GET_ONLY) - wanted - {"account_login"} - _admin_names()
+    assert not stale, f"entries for URLs that no longer exist: {stale}"
+
+
+def test_a_get_only_url_writes_nothing_when_posted_to(client, db):
+    from tests.test_permission_matrix import ROWS
+
+    world = hostile_world()
+    for name in sorted(GET_ONLY):
+        row = ROWS.get(name)
+        kwargs = row[0].kwargs(world) if row else {}
+        if name.startswith("admin:"):
+            kwargs = {"pk": world.recompute_run.pk} if "progress" in name else {}
+        client.force_login(world.hr_admin if name.startswith("admin:") else world.organiser)
+        before = snapshot()
+        response = client.post(reverse(name, kwargs=kwargs), {"title": "<script>", "x": "\x00"})
+        assert response.status_code < 500, name
+        assert snapshot() == before, name
+
+
+# --- the hypothesis run per form ------------------------------------------------------
+
+
+def _post(client, url, payload):
+    files = {k: v for k, v in payload.items() if isinstance(v, SimpleUploadedFile)}
+    data = {k: v for k, v in payload.items() if k not in files}
+    return client.post(url, {**data, **{k: file_payload(v) for k, v in files.items()}})
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_hostile_post_is_never_a_500_nor_a_partial_write(client, db, name):
+    spec = FORMS[name]
+    world = hostile_world()
+    actor = getattr(world, spec.actor, None)
+    url = reverse(spec.url_name, kwargs=spec.kwargs(world))
+    strategy = form_data(spec.fields(world))
+    allowed = tables_of(spec.writes)
+    seen = {"accepted": 0, "refused": 0}
+
+    @settings(
+        max_examples=spec.examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(fields=strategy)
+    def run(fields):
+        with transaction.atomic():
+            client.cookies.clear()
+            if actor is not None:
+                client.force_login(actor)
+            payload = {k: v for k, v in fields.items() if v is not OMIT}
+            payload.update(spec.static(world))
+            before = snapshot()
+            response = _post(client, url, payload)
+            assert response.status_code < 500, response.status_code
+            after = snapshot()
+            changed = changed_tables(before, after)
+            accepted = has_success(response) or bool(spec.accepted and spec.accepted(response))
+            if accepted:
+                seen["accepted"] += 1
+                assert changed <= allowed, f"wrote outside {spec.writes}: {changed - allowed}"
+                assert_coherent(spec.writes, changed)
+            else:
+                seen["refused"] += 1
+                assert not changed, (
+                    f"refused ({response.status_code}, {new_messages(response)}) "
+                    f"but changed {sorted(changed)}"
+                )
+            transaction.set_rollback(True)
+
+    run()
+    assert seen["refused"] or not spec.some_refused, (
+        "no example was refused: the hostile values never reached the form"
+    )
+
+
+def test_a_forged_huge_id_in_the_url_is_refused_not_a_500(client, db):
+    world = hostile_world()
+    for name, spec in sorted(FORMS.items()):
+        kwargs = spec.kwargs(world)
+        if not kwargs:
+            continue
+        forged = {k: 2**63 if isinstance(v, int) else v for k, v in kwargs.items()}
+        client.logout()
+        actor = getattr(world, spec.actor, None)
+        if actor is not None:
+            client.force_login(actor)
+        before = snapshot()
+        response = client.post(reverse(spec.url_name, kwargs=forged), spec.static(world))
+        assert response.status_code in (302, 403, 404), name
+        assert snapshot() == before, name
+
+
+# --- XSS: what people typed comes back escaped ----------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+PAYLOAD = f"{SCRIPT}{IMG}"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _poison(world):
+    """Put the payload into every text people type that pages show."""
+    Project.objects.filter(pk=world.project.pk).update(title=f"P{PAYLOAD}")
+    Team.objects.filter(pk=world.team.pk).update(name=f"T{PAYLOAD}", theme=f"H{PAYLOAD}")
+    world.worksheet.problem = f"W{PAYLOAD}"
+    world.worksheet.save()
+    MeasuredEffect.objects.filter(pk=world.effect.pk).update(label=f"E{PAYLOAD}")
+    Presentation.objects.filter(pk=world.presentation.pk).update(title=f"S{PAYLOAD}")
+    Criterion.objects.filter(pk=world.criterion.pk).update(
+        label_ja=f"C{PAYLOAD}", point_labels=[f"L{PAYLOAD}"] * 5
+    )
+    ReportMeeting.objects.filter(pk=world.meeting.pk).update(title=f"M{PAYLOAD}")
+    scores = {str(c.pk): "3" for c in world.rubric.criteria.all()}
+    from evaluations import services as evaluation_services
+
+    evaluation_services.evaluation_submit(
+        evaluator=world.executive,
+        perspective=Perspective.POLICY,
+        presentation=world.presentation,
+        scores=scores,
+        comment=f"K{PAYLOAD}",
+    )
+    from certification import services as certification_services
+
+    certification_services.certification_revoke(
+        certification=world.certification, reason=f"R{PAYLOAD}", by=world.hr_admin
+    )
+
+
+XSS_PAGES = [
+    ("projects:project_list", "staff", lambda w: {}),
+    ("projects:team_detail", "member", lambda w: {"pk": w.team.pk}),
+    ("projects:worksheet_edit", "member", lambda w: {"pk": w.team.pk}),
+    ("projects:effect_edit", "member", lambda w: {"pk": w.effect.pk}),
+    ("projects:my_projects", "member", lambda w: {}),
+    ("projects:organiser_project_manage", "organiser", lambda w: {"pk": w.project.pk}),
+    ("evaluations:meeting_detail", "executive", lambda w: {"pk": w.meeting.pk}),
+    ("evaluations:presentation_evaluate", "executive", lambda w: {"pk": w.presentation.pk}),
+    ("evaluations:organiser_meeting_detail", "organiser", lambda w: {"pk": w.meeting.pk}),
+    ("evaluations:organiser_meeting_results", "organiser", lambda w: {"pk": w.meeting.pk}),
+    ("evaluations:organiser_rubric_detail", "organiser", lambda w: {"pk": w.rubric.pk}),
+    ("evaluations:organiser_criterion_edit", "organiser", lambda w: {"pk": w.criterion.pk}),
+    ("evaluations:team_results", "organiser", lambda w: {"team_pk": w.team.pk}),
+    (
+        "admin:certification_certification_change",
+        "hr_admin",
+        lambda w: {"object_id": w.certification.pk},
+    ),
+    (
+        "admin:certification_certification_history",
+        "hr_admin",
+        lambda w: {"object_id": w.certification.pk},
+    ),
+]
+
+
+def test_payloads_typed_by_people_come_back_escaped_on_every_page(client, db):
+    world = hostile_world()
+    _poison(world)
+    shown = 0
+    for name, actor, kwargs in XSS_PAGES:
+        client.force_login(getattr(world, actor))
+        response = client.get(reverse(name, kwargs=kwargs(world)))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert SCRIPT not in html, f"{name} shows a raw <script>"
+        assert "<img src=x" not in html, f"{name} shows a raw <img>"
+        if ESCAPED_SCRIPT in html:
+            shown += 1
+    assert shown >= len(XSS_PAGES) - 2, "the payload should appear, escaped, on the pages"
+
+
+# --- CSV / XLSX exports: formula injection ------------------------------------------
+
+
+def test_the_meeting_exports_keep_a_formula_as_text(client, db):
+    from openpyxl import load_workbook
+
+    world = hostile_world()
+    Team.objects.filter(pk=world.team.pk).update(name='=HYPERLINK("http://evil.example/")')
+    from evaluations import services as evaluation_services
+
+    evaluation_services.evaluation_submit(
+        evaluator=world.executive,
+        perspective=Perspective.POLICY,
+        presentation=world.presentation,
+        scores={str(c.pk): "4" for c in world.rubric.criteria.all()},
+        comment="@SUM(1+1)",
+    )
+    client.force_login(world.organiser)
+    kwargs = {"pk": world.meeting.pk}
+    body = client.get(reverse("evaluations:organiser_meeting_export_csv", kwargs=kwargs))
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert '\'=HYPERLINK("http://evil.example/")' in cells
+    assert "'@SUM(1+1)" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    body = client.get(reverse("evaluations:organiser_meeting_export_xlsx", kwargs=kwargs))
+    workbook = load_workbook(io.BytesIO(body.content))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "@")), cell.value
+
+
+def test_the_certification_exports_keep_a_formula_as_text(client, db):
+    from openpyxl import load_workbook
+
+    world = hostile_world()
+    User.objects.filter(pk=world.member.pk).update(last_name="=1+2", first_name="-3")
+    client.force_login(world.hr_admin)
+    body = client.get(reverse("admin:certification_certification_export_csv"))
+    cells = [c for row in csv.reader(io.StringIO(body.content.decode("utf-8-sig"))) for c in row]
+    assert "'=1+2 -3" in cells or any(c.startswith("'=1+2") for c in cells)
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    body = client.get(reverse("admin:certification_certification_export_xlsx"))
+    for sheet in load_workbook(io.BytesIO(body.content)).worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+# --- CSRF ---------------------------------------------------------------------------
+
+
+def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(db):
+    world = hostile_world()
+    client = Client(enforce_csrf_checks=True)
+    scores = {f"score_{c.pk}": "5" for c in world.rubric.criteria.all()}
+    cases = [
+        (None, reverse("account_login"), {"login": world.staff.employee_number, "password": "x"}),
+        (
+            world.staff,
+            reverse("projects:membership_apply", kwargs={"pk": world.proposed_team.pk}),
+            {},
+        ),
+        (
+            world.executive,
+            reverse("evaluations:presentation_evaluate", kwargs={"pk": world.presentation.pk}),
+            {"perspective": "policy", **scores},
+        ),
+        (
+            world.hr_admin,
+            reverse("admin:certification_certification_changelist"),
+            {
+                "action": "revoke_action",
+                "_selected_action": [world.certification.pk],
+                "confirm": "1",
+                "reason": "CSRF",
+            },
+        ),
+    ]
+    for user, url, data in cases:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        before = snapshot()
+        response = client.post(url, data)
+        assert response.status_code == 403, url
+        assert snapshot() == before, url
+
+
+# --- uploads ------------------------------------------------------------------------
+
+
+def _followed_text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.pdf", b"MZ\x90\x00\x03\x00\x00\x00", "PDFファイルとして読み込めません。"),
+        ("image.pptx", b"\x89PNG\r\n\x1a\n\x00\x00", "PowerPointファイルとして読み込めません。"),
+        ("slides.exe", PDF, "PDFまたはPowerPoint"),
+        ("big.pdf", PDF + b"0" * 2048, "発表資料のサイズは"),
+    ],
+)
+def test_materials_of_the_wrong_type_or_size_are_refused_with_a_message(
+    client, db, settings, name, content, message
+):
+    settings.MATERIALS_MAX_BYTES = 1024
+    world = hostile_world()
+    client.force_login(world.organiser)
+    before = snapshot()
+    response = client.post(
+        reverse(
+            "evaluations:organiser_presentation_materials", kwargs={"pk": world.presentation.pk}
+        ),
+        {"materials": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert message in _followed_text(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("roster.csv", bytes(range(256)) * 4, "文字コードを判別できません"),
+        ("roster.xlsx", b"PK\x03\x04garbage", "Excelファイル（.xlsx）として読み取れません。"),
+        (
+            "roster.exe",
+            b"MZ\x90\x00",
+            "CSV（.csv）または Excel（.xlsx）のファイルを選んでください。",
+        ),
+        (
+            "roster.csv",
+            "職員番号,姓,名,セイ,メイ,所属コード,職位,メールアドレス\r\n1\x00,a,b,ア,イ,,,\r\n".encode(),
+            "NUL文字",
+        ),
+        (
+            "roster.csv",
+            "職員番号,姓,名,セイ,メイ,所属コード,職位,メールアドレス\r\n1,a,b,ア,イ,,1e400,\r\n".encode(),
+            "職位「1e400」が分かりません。",
+        ),
+    ],
+)
+def test_a_bad_roster_file_is_refused_with_a_message(client, db, name, content, message):
+    world = hostile_world()
+    client.force_login(world.hr_admin)
+    before = snapshot()
+    response = client.post(
+        reverse("admin:accounts_user_roster_import"),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert snapshot() == before
+
+
+# --- NUL characters -----------------------------------------------------------------
+
+NUL_TEXT = "改善\x00テーマ"
+
+
+def _nul_cases(w):
+    """(actor, URL name, kwargs, data) with a NUL in a text input, for every form whose
+    page shows the form's own errors."""
+    return [
+        (
+            "staff",
+            "projects:team_propose",
+            {"pk": w.recruiting.pk},
+            {"name": NUL_TEXT, "theme": "t"},
+        ),
+        ("member", "projects:worksheet_edit", {"pk": w.team.pk}, {"problem": NUL_TEXT}),
+        (
+            "member",
+            "projects:effect_edit",
+            {"pk": w.effect.pk},
+            {"label": NUL_TEXT, "unit": "時間", "before": "1", "after": "2"},
+        ),
+        (
+            "member",
+            "projects:effect_add",
+            {"pk": w.team.pk},
+            {"label": NUL_TEXT, "unit": "時間", "before": "1", "after": "2"},
+        ),
+        (
+            "organiser",
+            "projects:organiser_project_create",
+            {},
+            {
+                "fiscal_year": "2030",
+                "title": NUL_TEXT,
+                "recruitment_starts_on": "2030-04-01",
+                "recruitment_ends_on": "2030-05-01",
+                "max_grade": "5",
+                "team_size_min": "3",
+                "team_size_max": "5",
+            },
+        ),
+        (
+            "organiser",
+            "projects:organiser_workshop_list",
+            {"pk": w.project.pk},
+            {"held_on": "2024-06-01", "topic": NUL_TEXT, "hours": "2"},
+        ),
+        (
+            "organiser",
+            "evaluations:organiser_meeting_create",
+            {},
+            {"project": w.project.pk, "title": NUL_TEXT, "held_on": "2025-01-20"},
+        ),
+        (
+            "organiser",
+            "evaluations:organiser_criterion_edit",
+            {"pk": w.criterion.pk},
+            {"label_ja": NUL_TEXT, "weight": "1", **{f"point_{i}": "x" for i in range(1, 6)}},
+        ),
+        (
+            "hr_admin",
+            "admin:certification_certification_grant",
+            {},
+            {
+                "employee_number": w.staff.employee_number,
+                "level": "1",
+                "fiscal_year": "2024",
+                "reason": NUL_TEXT,
+            },
+        ),
+        (
+            "hr_admin",
+            "admin:certification_certification_changelist",
+            {},
+            {
+                "action": "revoke_action",
+                "_selected_action": [w.certification.pk],
+                "confirm": "1",
+                "reason": NUL_TEXT,
+            },
+        ),
+        ("anonymous", "account_login", {}, {"login": NUL_TEXT, "password": "x"}),
+    ]
+
+
+def test_every_text_input_refuses_a_nul_character_with_a_japanese_message(client, db):
+    from accounts.validators import NUL_MESSAGE
+
+    world = hostile_world()
+    for actor, name, kwargs, data in _nul_cases(world):
+        client.logout()
+        if actor != "anonymous":
+            client.force_login(getattr(world, actor))
+        before = snapshot()
+        response = client.post(reverse(name, kwargs=kwargs), data, follow=True)
+        assert response.status_code == 200, name
+        assert str(NUL_MESSAGE) in response.content.decode(), name
+        assert snapshot() == before, name
+
+
+def test_an_evaluation_comment_with_a_nul_is_refused_with_a_japanese_message(client, db):
+    world = hostile_world()
+    client.force_login(world.executive)
+    scores = {f"score_{c.pk}": "3" for c in world.rubric.criteria.all()}
+    before = snapshot()
+    response = client.post(
+        reverse("evaluations:presentation_evaluate", kwargs={"pk": world.presentation.pk}),
+        {"perspective": "policy", "comment": NUL_TEXT, **scores},
+    )
+    assert "コメントに使用できない文字が含まれています。" in response.content.decode()
+    assert snapshot() == before
+    assert not Evaluation.objects.exists()
+
+
+def test_the_admin_refuses_a_forged_selection_with_a_message(client, db):
+    world = hostile_world()
+    client.force_login(world.hr_admin)
+    before = snapshot()
+    response = client.post(
+        reverse("admin:certification_certification_changelist"),
+        {"action": "revoke_action", "_selected_action": ["abc"], "confirm": "1", "reason": "x"},
+        follow=True,
+    )
+    assert "選択した項目が正しくありません。" in response.content.decode()
+    assert snapshot() == before
+    assert Certification.objects.filter(status=Certification.Status.ACTIVE).exists()
