@@ -22,19 +22,31 @@ class RuleSet(models.Model):
 
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     report_threshold = models.DecimalField(
-        _("報告会評価の基準点"), max_digits=5, decimal_places=2, default=60,
+        _("報告会評価の基準点"),
+        max_digits=5,
+        decimal_places=2,
+        default=60,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     leadership_threshold = models.DecimalField(
-        _("リーダーシップ評価の基準点"), max_digits=5, decimal_places=2, default=60,
+        _("リーダーシップ評価の基準点"),
+        max_digits=5,
+        decimal_places=2,
+        default=60,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     policy_weight = models.DecimalField(
-        _("政策的観点の重み"), max_digits=4, decimal_places=2, default=0.6,
+        _("政策的観点の重み"),
+        max_digits=4,
+        decimal_places=2,
+        default=0.6,
         validators=[MinValueValidator(0)],
     )
     technical_weight = models.DecimalField(
-        _("技術的観点の重み"), max_digits=4, decimal_places=2, default=0.4,
+        _("技術的観点の重み"),
+        max_digits=4,
+        decimal_places=2,
+        default=0.4,
         validators=[MinValueValidator(0)],
     )
     min_policy_raters = models.PositiveSmallIntegerField(
@@ -66,8 +78,11 @@ class RuleSet(models.Model):
                 violation_error_message=_("重みのどちらかは0より大きくしてください。"),
             ),
             models.CheckConstraint(
-                condition=Q(min_policy_raters__gte=1, min_technical_raters__gte=1,
-                            min_leadership_raters__gte=1),
+                condition=Q(
+                    min_policy_raters__gte=1,
+                    min_technical_raters__gte=1,
+                    min_leadership_raters__gte=1,
+                ),
                 name="ruleset_min_raters_positive",
             ),
         ]
@@ -89,7 +104,9 @@ class Certification(models.Model):
     HELD = (Status.ACTIVE, Status.FLAGGED)
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("職員"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
         related_name="certifications",
     )
     level = models.PositiveSmallIntegerField(_("認定レベル"), choices=Level.choices)
@@ -108,8 +125,12 @@ class Certification(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("最終操作者"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最終操作者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -175,8 +196,12 @@ class RecomputeRun(models.Model):
     created = models.PositiveIntegerField(_("新規認定"), default=0)
     flagged = models.PositiveIntegerField(_("要確認"), default=0)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("実行者"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("実行者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     started_at = models.DateTimeField(_("開始日時"), auto_now_add=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.fiscal import fiscal_year_label
@@ -16,15 +17,44 @@ from .models import Certification, Level
 from .pdf import certificate_number, render_certificate
 
 STATE_LABELS = {
-    rules.MET: ("達成", "success"),
-    rules.UNMET: ("未達", "secondary"),
-    rules.PENDING: ("評価待ち", "warning"),
+    rules.MET: (gettext_lazy("達成"), "success"),
+    rules.UNMET: (gettext_lazy("未達"), "secondary"),
+    rules.PENDING: (gettext_lazy("評価待ち"), "warning"),
+}
+
+# The rules are pure Python and word their conditions in Japanese; the page words them
+# through gettext from each condition's code and numbers, so English readers get English.
+CONDITION_LABELS = {
+    "holds_advisor": gettext_lazy("DXアドバイザーに認定されている"),
+    "holds_expert": gettext_lazy("DXエキスパートに認定されている"),
+    "qualifying_participation": gettext_lazy(
+        "チームのメンバーまたはリーダーとしてプロジェクトに参加し、"
+        "報告会で%(report_threshold)s点以上の評価を得る"
+    ),
+    "leadership_after_advisor": gettext_lazy(
+        "DXアドバイザーに認定された翌年度以降に、リーダーとして報告会で"
+        "%(report_threshold)s点以上、リーダーシップ評価で%(leadership_threshold)s点以上を得る"
+    ),
+    "consecutive_leadership": gettext_lazy(
+        "2年度連続でリーダーとして報告会%(report_threshold)s点以上・"
+        "リーダーシップ評価%(leadership_threshold)s点以上を得る"
+    ),
 }
 
 
 def _state(state: str) -> dict:
     label, colour = STATE_LABELS[state]
-    return {"code": state, "label": _(label), "colour": colour}
+    return {"code": state, "label": str(label), "colour": colour}
+
+
+def _condition_label(condition) -> str:
+    template = CONDITION_LABELS.get(condition.code)
+    if template is None:
+        return condition.label
+    try:
+        return str(template) % condition.params
+    except (KeyError, TypeError, ValueError):
+        return condition.label
 
 
 @login_required
@@ -89,7 +119,9 @@ def my_certification(request):
             "current": current,
             "rows": rows,
             "next_level": next_level,
-            "checklist": [{"label": c.label, "state": _state(c.state)} for c in outcome.progress],
+            "checklist": [
+                {"label": _condition_label(c), "state": _state(c.state)} for c in outcome.progress
+            ],
             "upcoming": outcome.awards,
             "participations": participations,
             "anonymity_threshold": threshold,

@@ -42,7 +42,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(SimpleHistoryAdmin):
+class RubricAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("fiscal_year", "perspective", "created_at")
     list_filter = ("fiscal_year", "perspective")
     inlines = [CriterionInline]
@@ -116,7 +116,7 @@ class LeadershipWindowAdmin(SafeActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LeadershipInvitation)
-class LeadershipInvitationAdmin(admin.ModelAdmin):
+class LeadershipInvitationAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ("team", "user", "invited_by", "created_at")
     list_select_related = ("team", "user", "invited_by")
     search_fields = ("team__name", "user__last_name", "user__employee_number")
@@ -128,7 +128,7 @@ class LeadershipInvitationAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SafeActionsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -73,6 +74,13 @@ class Criterion(models.Model):
         ]
 
     def __str__(self):
+        return self.label_ja
+
+    @property
+    def label(self) -> str:
+        """The criterion's name in the reader's language (English only when it exists)."""
+        if self.label_en and (get_language() or "ja").startswith("en"):
+            return self.label_en
         return self.label_ja
 
 

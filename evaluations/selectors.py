@@ -199,7 +199,7 @@ def _aggregate(perspective: str, scores: list[Decimal], criteria, means) -> Pers
     agg.criteria = [
         CriterionMean(
             criterion_id=c.pk,
-            label=c.label_ja,
+            label=c.label,
             label_en=c.label_en,
             mean=_two(means[c.pk]) if c.pk in means else None,
         )

@@ -4,11 +4,13 @@ transitions) go through the organiser pages, which call the services."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import SafeActionsMixin
+
 from .models import Attendance, MeasuredEffect, Membership, Project, Team, Worksheet, Workshop
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "fiscal_year",
@@ -35,7 +37,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("name", "project", "theme", "status", "member_count", "max_size")
     list_filter = ("status", "project__fiscal_year")
     search_fields = ("name", "theme", "project__title")
@@ -45,7 +47,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("user", "team", "project", "role", "status", "applied_at", "decided_at")
     list_filter = ("status", "role", "project__fiscal_year")
     search_fields = (
@@ -65,7 +67,7 @@ class MeasuredEffectInline(admin.TabularInline):
 
 
 @admin.register(Worksheet)
-class WorksheetAdmin(SimpleHistoryAdmin):
+class WorksheetAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("team", "updated_by", "updated_at")
     list_filter = ("team__project__fiscal_year",)
     search_fields = ("team__name", "team__theme", "problem")
@@ -75,7 +77,7 @@ class WorksheetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasuredEffect)
-class MeasuredEffectAdmin(SimpleHistoryAdmin):
+class MeasuredEffectAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("label", "worksheet", "before", "after", "unit")
     list_filter = ("unit", "worksheet__team__project__fiscal_year")
     search_fields = ("label", "worksheet__team__name")
@@ -91,7 +93,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ("held_on", "topic", "hours", "project")
     list_filter = ("project__fiscal_year",)
     search_fields = ("topic", "project__title")
