@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -147,7 +148,14 @@ class RuleSet:
                 raise ValueError(f"{name} must be an int >= 1")
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable view (used in award evidence)."""
+        """JSON-serialisable view (used in award evidence); a fresh dict each call."""
+        return dict(self._as_dict)
+
+    @functools.cached_property
+    def _as_dict(self) -> dict[str, Any]:
+        # Computed once per (immutable) instance: every award's evidence embeds it.
+        # Per instance, not per equal value: RuleSet(report_threshold=60) equals
+        # RuleSet(report_threshold=60.0) but their dicts differ (60 vs 60.0).
         return dataclasses.asdict(self)
 
 
@@ -155,9 +163,27 @@ class RuleSet:
 _DEFAULTS = RuleSet(fiscal_year=0)
 
 
+_PLAIN_NUMBERS = frozenset((int, float))
+
+
 def _score_tuple(name: str, values: Iterable[float]) -> tuple[float, ...]:
     if isinstance(values, (str, bytes)):
         raise ValueError(f"{name} must be a sequence of numbers")
+    values = tuple(values)
+    if not values:
+        return ()
+    # Fast path, checked on the aggregate (the recompute builds tens of thousands of
+    # participations): plain ints/floats, min >= 0, max <= 100, and a finite sum (a NaN
+    # anywhere makes the sum NaN, and then min/max cannot be trusted). Anything else
+    # goes through the element-by-element check below, which names the bad value.
+    types = set(map(type, values))
+    if (
+        types <= _PLAIN_NUMBERS
+        and min(values) >= 0
+        and max(values) <= 100
+        and math.isfinite(sum(values))
+    ):
+        return values if types == {float} else tuple(map(float, values))
     result = []
     for value in values:
         if not _is_finite_number(value) or not 0 <= value <= 100:
@@ -351,14 +377,37 @@ def _participation_key(p: Participation) -> tuple[Any, ...]:
     )
 
 
+def _ordered(participations: Iterable[Participation]) -> list[Participation]:
+    """``sorted(participations, key=_participation_key)``, cheaply.
+
+    The full key sorts every score list; it only matters when two participations share
+    (year, team, role). When those leading parts are all distinct they alone fix the
+    order the full key gives, so the score lists are not touched.
+    """
+    items = list(participations)
+    if len(items) < 2:
+        return items
+    heads = [(p.fiscal_year, _team_key(p.team), p.role) for p in items]
+    if len(set(heads)) < len(heads):
+        return sorted(items, key=_participation_key)
+    order = sorted(range(len(items)), key=heads.__getitem__)
+    return [items[i] for i in order]
+
+
 def _json_team(team: Hashable) -> Any:
     return team if isinstance(team, (str, int)) else str(team)
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _default_rule_set(year: int) -> RuleSet:
+    """``RuleSet(fiscal_year=year)``, built once per year (it is immutable)."""
+    return RuleSet(fiscal_year=year)
 
 
 def _rule_set_for(year: int, rule_sets: Mapping[int, RuleSet]) -> RuleSet:
     rule_set = rule_sets.get(year)
     if rule_set is None:
-        return RuleSet(fiscal_year=year)
+        return _default_rule_set(year)
     if rule_set.fiscal_year != year:
         raise ValueError(
             f"rule_sets[{year}] has fiscal_year={rule_set.fiscal_year}; keys must match"
@@ -584,7 +633,7 @@ def decide(
     Deterministic, order-independent, idempotent (awards fed back as ``prior``
     produce no new awards) and never removes prior levels.
     """
-    ordered = sorted(participations, key=_participation_key)
+    ordered = _ordered(participations)
     prior_awards = sorted(prior, key=lambda a: (a.level, a.fiscal_year))
     prior_years: dict[Level, int] = {}
     for award in prior_awards:

@@ -41,10 +41,10 @@ from evaluations.models import (
 from projects.models import MeasuredEffect, Membership, Team
 
 from . import rules
-from .models import Certification, RuleSet, StaleUser
+from .models import Certification, RuleSet
 
 #: Rows fetched per round trip when streaming large result sets.
-ITERATOR_CHUNK = 5000
+ITERATOR_CHUNK = 10000
 
 
 @dataclass
@@ -110,8 +110,12 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     """Participations, prior awards and rule sets for `user_ids` (None: everyone).
 
     Five queries, whatever the number of people or teams: memberships, report scores,
-    leadership scores, rule sets, manual certifications. The team filter of the two score
-    queries is a subquery of the membership query, so no id list travels twice.
+    leadership scores, rule sets, manual certifications. For given people, the team
+    filter of the two score queries is a subquery of the membership query, so no id list
+    travels twice; for everyone there is no filter at all (scores of a team nobody is an
+    approved member of are read and ignored, which is cheaper than a semi-join).
+    Every score row is read once; the people of one team share one `Participation` per
+    role (it is immutable).
     """
     if user_ids is not None:
         user_ids = list(user_ids)
@@ -128,48 +132,48 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
         "team__project__title",
     ).order_by()
     member_rows: list[tuple[int, int, str, int]] = []
+    teams = result.teams
     for user_id, team_id, role, year, team_name, project_title in rows.iterator(
         chunk_size=ITERATOR_CHUNK
     ):
         member_rows.append((user_id, team_id, role, year))
-        if team_id not in result.teams:
-            result.teams[team_id] = TeamInfo(team_name, project_title, year)
+        if team_id not in teams:
+            teams[team_id] = TeamInfo(team_name, project_title, year)
 
-    team_ids = memberships.order_by().values("team_id")
-
-    # 2. Report scores of those teams at CLOSED meetings: one score per evaluation.
+    # 2. Report scores at CLOSED meetings: one score per evaluation.
     policy: dict[int, list[float]] = defaultdict(list)
     technical: dict[int, list[float]] = defaultdict(list)
-    report_rows = (
-        Evaluation.objects.filter(
-            perspective__in=REPORT_PERSPECTIVES,
-            presentation__meeting__status=ReportMeeting.Status.CLOSED,
-            presentation__team_id__in=team_ids,
-        )
-        .values_list("presentation__team_id", "perspective", "score")
-        .order_by()
+    report = Evaluation.objects.filter(
+        perspective__in=REPORT_PERSPECTIVES,
+        presentation__meeting__status=ReportMeeting.Status.CLOSED,
     )
+    if user_ids is not None:
+        report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
+    report_rows = report.values_list("presentation__team_id", "perspective", "score").order_by()
+    policy_code = Perspective.POLICY.value
     for team_id, perspective, score in report_rows.iterator(chunk_size=ITERATOR_CHUNK):
-        (policy if perspective == Perspective.POLICY else technical)[team_id].append(float(score))
+        (policy if perspective == policy_code else technical)[team_id].append(float(score))
 
-    # 3. Leadership scores of those teams whose project's window is CLOSED.
+    # 3. Leadership scores of teams whose project's window is CLOSED.
     leadership: dict[int, list[float]] = defaultdict(list)
-    leadership_rows = (
-        Evaluation.objects.filter(
-            perspective=Perspective.LEADERSHIP,
-            team_id__in=team_ids,
-            team__project__leadership_window__status=LeadershipWindow.Status.CLOSED,
-        )
-        .values_list("team_id", "score")
-        .order_by()
+    lead = Evaluation.objects.filter(
+        perspective=Perspective.LEADERSHIP,
+        team__project__leadership_window__status=LeadershipWindow.Status.CLOSED,
     )
-    for team_id, score in leadership_rows.iterator(chunk_size=ITERATOR_CHUNK):
+    if user_ids is not None:
+        lead = lead.filter(team_id__in=memberships.order_by().values("team_id"))
+    for team_id, score in (
+        lead.values_list("team_id", "score").order_by().iterator(chunk_size=ITERATOR_CHUNK)
+    ):
         leadership[team_id].append(float(score))
 
+    shared: dict[tuple[int, bool], rules.Participation] = {}
+    participations = result.participations
     for user_id, team_id, role, year in member_rows:
         is_leader = role == Membership.Role.LEADER
-        result.participations.setdefault(user_id, []).append(
-            rules.Participation(
+        participation = shared.get((team_id, is_leader))
+        if participation is None:
+            participation = shared[(team_id, is_leader)] = rules.Participation(
                 fiscal_year=year,
                 team=team_id,
                 role=rules.LEADER if is_leader else rules.MEMBER,
@@ -177,7 +181,10 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
                 technical_scores=technical.get(team_id, ()),
                 leadership_scores=leadership.get(team_id, ()) if is_leader else (),
             )
-        )
+        if user_id in participations:
+            participations[user_id].append(participation)
+        else:
+            participations[user_id] = [participation]
 
     # 4. Rule sets (a handful of rows).
     result.rule_sets = rule_sets()
@@ -191,23 +198,6 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     for user_id, level, year in manual.values_list("user_id", "level", "fiscal_year").order_by():
         result.prior.setdefault(user_id, []).append(rules.PriorAward(rules.Level(level), year))
     return result
-
-
-def recompute_candidates() -> list[int]:
-    """Everyone whose certification a full recompute must look at: people with an
-    approved membership of an approved team, people holding an automatic certification
-    (which may need flagging) and people marked stale. One query; sorted, so chunks are
-    deterministic."""
-    members = _approved_memberships(None).values_list("user_id", flat=True).order_by()
-    holders = (
-        Certification.objects.filter(
-            source=Certification.Source.AUTOMATIC, status__in=Certification.HELD
-        )
-        .values_list("user_id", flat=True)
-        .order_by()
-    )
-    stale = StaleUser.objects.values_list("user_id", flat=True).order_by()
-    return sorted(set(members.union(holders, stale)))
 
 
 def decide_for(

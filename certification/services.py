@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,12 +47,9 @@ from .models import Certification, Level, RecomputeRun, StaleUser
 
 logger = logging.getLogger(__name__)
 
-#: People processed per transaction by the recompute.
-# People are processed in at most MAX_CHUNKS chunks of at least MIN_CHUNK people, so the
-# number of queries is bounded by a constant (MAX_CHUNKS × the per-chunk queries) however
-# many people there are, and the progress bar moves in at most MAX_CHUNKS steps.
-MAX_CHUNKS = 20
-MIN_CHUNK = 2000
+#: A run's progress (RecomputeRun.done) is written this many times while people are
+#: decided, whatever their number, so the query count stays constant.
+PROGRESS_STEPS = 20
 
 Status = Certification.Status
 Source = Certification.Source
@@ -64,7 +60,7 @@ Source = Certification.Source
 
 @dataclass
 class _Diff:
-    create: list[Certification] = field(default_factory=list)
+    create: list[tuple[int, rules.Award]] = field(default_factory=list)  # (user, award)
     flag: dict[int, str] = field(default_factory=dict)  # pk → flag reason
     restore: set[int] = field(default_factory=set)
 
@@ -72,7 +68,7 @@ class _Diff:
         return bool(self.create or self.flag or self.restore)
 
     def user_ids(self, rows) -> set[int]:
-        ids = {c.user_id for c in self.create}
+        ids = {user_id for user_id, _award in self.create}
         ids |= {user_id for pk, user_id, *_ in rows if pk in self.flag or pk in self.restore}
         return ids
 
@@ -98,7 +94,7 @@ def _flag_reason(level: int) -> str:
     ) % {"level": Level(level).label}
 
 
-def _diff(outcomes: dict[int, rules.Outcome], rows, data: selectors.Gathered) -> _Diff:
+def _diff(outcomes: dict[int, rules.Outcome], rows) -> _Diff:
     """What must change, given each person's outcome and their certification rows
     (pk, user_id, level, status, source)."""
     held_auto: dict[tuple[int, int], tuple[int, str]] = {}
@@ -119,16 +115,7 @@ def _diff(outcomes: dict[int, rules.Outcome], rows, data: selectors.Gathered) ->
                 if status == Status.FLAGGED:
                     diff.restore.add(pk)
             elif key not in blocked:
-                diff.create.append(
-                    Certification(
-                        user_id=user_id,
-                        level=level,
-                        fiscal_year=award.fiscal_year,
-                        status=Status.ACTIVE,
-                        source=Source.AUTOMATIC,
-                        evidence=_enrich(award.evidence, data.teams),
-                    )
-                )
+                diff.create.append((user_id, award))
     for (user_id, level), (pk, status) in held_auto.items():
         if (
             user_id in outcomes
@@ -139,62 +126,78 @@ def _diff(outcomes: dict[int, rules.Outcome], rows, data: selectors.Gathered) ->
     return diff
 
 
-def _certification_rows(user_ids):
-    return list(
-        Certification.objects.filter(user_id__in=list(user_ids))
-        .values_list("pk", "user_id", "level", "status", "source")
-        .order_by()
+def _certification_rows(user_ids: list[int] | None):
+    """(pk, user_id, level, status, source) of every certification of `user_ids`
+    (None: of everyone), in one query."""
+    qs = Certification.objects.all()
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=user_ids)
+    return list(qs.values_list("pk", "user_id", "level", "status", "source").order_by())
+
+
+def _candidates(data: selectors.Gathered, rows, stale) -> list[int]:
+    """Everyone a full recompute must look at, sorted: people with an approved membership
+    of an approved team (the gathered participations), people holding an automatic
+    certification (which may need flagging) and people marked stale."""
+    ids = set(data.participations)
+    ids.update(
+        user_id
+        for _pk, user_id, _level, status, source in rows
+        if source == Source.AUTOMATIC and status in Certification.HELD
     )
+    ids.update(user_id for user_id, _at in stale)
+    return sorted(ids)
 
 
-def _recompute_chunk(user_ids: list[int], *, notify: bool) -> dict[str, int]:
-    counts = {"created": 0, "flagged": 0, "restored": 0}
-    # Stored reasons are personnel records: always Japanese, whoever triggered the run.
-    with translation.override("ja"), transaction.atomic():
-        # Read the stale markers first: a marker written after this read is left for
-        # the next run (its close may carry data this run did not see).
-        stale = list(
-            StaleUser.objects.filter(user_id__in=user_ids).values_list("user_id", "marked_at")
-        )
-        data = selectors.gather(user_ids=user_ids)
-        outcomes = {
-            user_id: rules.decide(
-                data.participations.get(user_id, []),
-                data.rule_sets,
-                data.prior.get(user_id, []),
-            )
-            for user_id in user_ids
-        }
-        rows = _certification_rows(user_ids)
-        diff = _diff(outcomes, rows, data)
-        if diff:
-            # Lock the people we are about to change, then decide again on fresh rows:
-            # a concurrent run or an HR grant may have changed them since the read.
-            affected = sorted(diff.user_ids(rows))
-            list(
-                User.objects.select_for_update()
-                .filter(pk__in=affected)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            rows = _certification_rows(affected)
-            diff = _diff({u: outcomes[u] for u in affected}, rows, data)
-            counts = _apply(diff, notify=notify)
-        if stale:
-            StaleUser.objects.filter(
-                user_id__in=[user_id for user_id, _at in stale],
-                marked_at__lte=max(at for _user, at in stale),
-            ).delete()
-    return counts
+def _decide(
+    ids: list[int], data: selectors.Gathered, *, on_step=None, step: int | None = None
+) -> dict[int, rules.Outcome]:
+    """`rules.decide` for each person of `ids`. `decide` is pure, so people with the same
+    participations and prior awards (the members of one team, say) share one outcome,
+    computed once; outcomes are only read afterwards. `on_step(done)` is called after
+    every `step` people (by default PROGRESS_STEPS times in all)."""
+    outcomes: dict[int, rules.Outcome] = {}
+    memo: dict[tuple, rules.Outcome] = {}
+    no_prior: list[rules.PriorAward] = []
+    total = len(ids)
+    if step is None:
+        bounds = [total * i // PROGRESS_STEPS for i in range(1, PROGRESS_STEPS + 1)]
+    else:
+        bounds = list(range(step, total, step)) + [total]
+    start = 0
+    for bound in bounds:
+        for user_id in ids[start:bound]:
+            participations = data.participations.get(user_id, no_prior)
+            prior = data.prior.get(user_id, no_prior)
+            key = (tuple(participations), tuple(prior))
+            outcome = memo.get(key)
+            if outcome is None:
+                outcome = memo[key] = rules.decide(participations, data.rule_sets, prior)
+            outcomes[user_id] = outcome
+        start = bound
+        if on_step is not None:
+            on_step(bound)
+    return outcomes
 
 
-def _apply(diff: _Diff, *, notify: bool) -> dict[str, int]:
+def _apply(diff: _Diff, teams: dict[int, selectors.TeamInfo], *, notify: bool) -> dict[str, int]:
     now = timezone.now()
     created = []
     if diff.create:
-        for cert in diff.create:
-            cert._change_reason = _("自動判定により認定")
-        created = bulk_create_with_history(diff.create, Certification)
+        reason = _("自動判定により認定")
+        new = []
+        for user_id, award in diff.create:
+            cert = Certification(
+                user_id=user_id,
+                level=int(award.level),
+                fiscal_year=award.fiscal_year,
+                status=Status.ACTIVE,
+                source=Source.AUTOMATIC,
+                evidence=_enrich(award.evidence, teams),
+            )
+            cert._change_reason = reason
+            new.append(cert)
+        created = bulk_create_with_history(new, Certification)
     changed = list(Certification.objects.filter(pk__in=[*diff.flag, *diff.restore]))
     for cert in changed:
         if cert.pk in diff.flag:
@@ -224,36 +227,76 @@ def certifications_recompute(
     """Recompute the certifications of `user_ids` (None: everyone concerned) and apply
     the difference (see the module docstring for what changes and what never does).
 
-    People are processed in chunks (`chunk_size`, by default at least MIN_CHUNK and never
-    more than MAX_CHUNKS chunks), each in its own transaction with a fixed number of
-    queries, so the query count does not grow with the number of people; the StaleUser markers of processed people are deleted. With
-    `run`, its progress (total, done, created, flagged) is updated after every chunk.
-    Idempotent: a second run with the same data changes nothing and writes nothing
-    (except `run`'s progress). Emails each newly certified person after commit unless
-    `notify` is False. Returns counts: people, created, flagged, restored.
+    One pass, in a fixed number of queries whatever the number of people: the stale
+    markers, `selectors.gather` (five streaming reads, no id list for everyone), every
+    certification row of those people, then `decide` for each person in memory. If
+    anything must change, one transaction locks the people to change, re-reads their
+    rows, applies the difference in bulk (created, flagged, restored, with history) and
+    deletes the stale markers read at the start (a marker written after that read is left
+    for the next run). The whole programme's data is tens of megabytes, so nothing is
+    chunked.
+
+    With `run`, its progress is written while people are decided (PROGRESS_STEPS times,
+    or every `chunk_size` people if given), and `done` reaches `total` only once the
+    changes are committed. Idempotent: a second run with the same data changes nothing
+    and writes nothing (except `run`'s progress). Emails each newly certified person
+    after commit unless `notify` is False. Returns counts: people, created, flagged,
+    restored.
     """
-    ids = selectors.recompute_candidates() if user_ids is None else sorted(set(user_ids))
-    totals = {"people": len(ids), "created": 0, "flagged": 0, "restored": 0}
-    if chunk_size is None:
-        chunk_size = max(MIN_CHUNK, -(-len(ids) // MAX_CHUNKS))
-    if run is not None:
-        RecomputeRun.objects.filter(pk=run.pk).update(
-            status=RecomputeRun.Status.RUNNING, total=len(ids), done=0, created=0, flagged=0
-        )
-    for start in range(0, len(ids), chunk_size):
-        chunk = ids[start : start + chunk_size]
-        counts = _recompute_chunk(chunk, notify=notify)
-        for key, value in counts.items():
-            totals[key] += value
+    explicit = None if user_ids is None else sorted({int(i) for i in user_ids})
+    # Stored reasons are personnel records: always Japanese, whoever triggered the run.
+    with translation.override("ja"):
+        # Read the stale markers first: a marker written after this read is left for the
+        # next run (its close may carry data this run did not see).
+        stale_qs = StaleUser.objects.values_list("user_id", "marked_at").order_by()
+        if explicit is not None:
+            stale_qs = stale_qs.filter(user_id__in=explicit)
+        stale = list(stale_qs)
+        data = selectors.gather(user_ids=explicit)
+        rows = _certification_rows(explicit)
+        ids = _candidates(data, rows, stale) if explicit is None else explicit
+
+        on_step = None
         if run is not None:
             RecomputeRun.objects.filter(pk=run.pk).update(
-                done=F("done") + len(chunk),
-                created=F("created") + counts["created"],
-                flagged=F("flagged") + counts["flagged"],
+                status=RecomputeRun.Status.RUNNING, total=len(ids), done=0, created=0, flagged=0
             )
+
+            def on_step(done: int) -> None:
+                if done < len(ids):  # the last step is written after the commit
+                    RecomputeRun.objects.filter(pk=run.pk).update(done=done)
+
+        outcomes = _decide(ids, data, on_step=on_step, step=chunk_size)
+        counts = {"created": 0, "flagged": 0, "restored": 0}
+        with transaction.atomic():
+            diff = _diff(outcomes, rows)
+            if diff:
+                # Lock the people we are about to change, then decide the difference
+                # again on fresh rows: a concurrent run or an HR grant may have changed
+                # them since the read.
+                affected = sorted(diff.user_ids(rows))
+                list(
+                    User.objects.select_for_update()
+                    .filter(pk__in=affected)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+                rows = _certification_rows(explicit)
+                diff = _diff({u: outcomes[u] for u in affected}, rows)
+                counts = _apply(diff, data.teams, notify=notify)
+            if stale:
+                StaleUser.objects.filter(
+                    user_id__in=[user_id for user_id, _at in stale],
+                    marked_at__lte=max(at for _user, at in stale),
+                ).delete()
+    totals = {"people": len(ids), **counts}
     if run is not None:
         RecomputeRun.objects.filter(pk=run.pk).update(
-            status=RecomputeRun.Status.DONE, finished_at=timezone.now()
+            status=RecomputeRun.Status.DONE,
+            done=len(ids),
+            created=counts["created"],
+            flagged=counts["flagged"],
+            finished_at=timezone.now(),
         )
     logger.info("certification recompute: %s", totals)
     return totals

@@ -207,3 +207,25 @@ def test_recompute_query_count_does_not_grow_with_people(raters, django_assert_m
     with django_assert_max_num_queries(again_many):
         certifications_recompute(user_ids=few + many)
     assert (first_many, again_many) == (13, 9)
+
+
+def _count_full_run_queries():
+    run = RecomputeRun.objects.create()
+    with CaptureQueriesContext(connection) as queries:
+        certifications_recompute(run=run)
+    run.refresh_from_db()
+    assert (run.status, run.done) == ("done", run.total)
+    return len(queries)
+
+
+def test_a_full_recompute_runs_as_many_queries_for_60_people_as_for_5(raters):
+    few = _programme(raters, 5)
+    mark_stale(user_ids=few[:2])
+    first_few, again_few = _count_full_run_queries(), _count_full_run_queries()
+    many = _programme(raters, 55)  # 60 people in all, several progress steps of people
+    mark_stale(user_ids=many[:2])
+    first_many, again_many = _count_full_run_queries(), _count_full_run_queries()
+    assert Certification.objects.filter(user_id__in=few + many).count() == 60
+    assert not StaleUser.objects.exists()
+    assert first_few == first_many
+    assert again_few == again_many
