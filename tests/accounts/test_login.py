@@ -106,3 +106,21 @@ def test_plain_staff_cannot_reach_the_admin(client, staff):
 
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_repeated_failed_logins_for_one_account_are_rate_limited(client, db, settings):
+    from django.core.cache import cache
+
+    from moka_dx.settings import base
+
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    cache.clear()
+    UserFactory(employee_number="20997")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "20997", "password": "wrong"})
+
+    response = client.post(reverse("account_login"), {"login": "20997", "password": PASSWORD})
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+    cache.clear()
