@@ -485,12 +485,21 @@ class _Years:
         for item in assessed:
             self.by_year.setdefault(item.participation.fiscal_year, []).append(item)
         self.years = sorted(self.by_year)
+        # Each year's combined states, computed once (decide asks for them repeatedly).
+        self._participation = {
+            y: _combine(a.participation_state for a in items) for y, items in self.by_year.items()
+        }
+        self._leadership = {
+            y: _combine(a.leadership_state for a in items) for y, items in self.by_year.items()
+        }
 
     def participation_state(self, year: int) -> str:
-        return _combine(a.participation_state for a in self.by_year.get(year, ()))
+        state = self._participation.get(year)
+        return UNMET if state is None else state  # no participation that year
 
     def leadership_state(self, year: int) -> str:
-        return _combine(a.leadership_state for a in self.by_year.get(year, ()))
+        state = self._leadership.get(year)
+        return UNMET if state is None else state
 
     def years_with(self, state_of, allowed: tuple[str, ...]) -> list[int]:
         return [y for y in self.years if state_of(y) in allowed]
