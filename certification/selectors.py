@@ -3,7 +3,7 @@
 `gather()` turns the database into the plain data `certification.rules.decide` takes, in a
 FIXED number of set-based queries whatever the number of people (five reads, see below).
 It never instantiates evaluations: scores come back as `values_list` tuples and are
-streamed with `iterator()`, so memory stays proportional to one chunk of people.
+streamed with `iterator()`, only the columns needed, each score row read once.
 
 Decisions worth knowing:
 
