@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+FORMAT_FIELD = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
 def read_catalogue(path):
@@ -61,13 +61,13 @@ def test_every_message_has_an_english_translation():
     assert plural_incomplete == []
 
 
-def test_english_translations_keep_every_placeholder():
+def test_english_translations_keep_every_format_field():
     broken = []
     for e in read_catalogue(ENGLISH_CATALOGUE):
         sources = [e["msgid"], e.get("msgid_plural", e["msgid"])]
         for index, translation in e["msgstr"].items():
             source = sources[min(index, 1)]
-            if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translation)):
+            if sorted(FORMAT_FIELD.findall(source)) != sorted(FORMAT_FIELD.findall(translation)):
                 broken.append((source, translation))
 
     assert broken == []
