@@ -70,10 +70,13 @@ def my_certification(request):
     threshold = settings.LEADERSHIP_ANONYMITY_THRESHOLD
     held = [c for c in certs if c.status in Certification.HELD]
     current = max(held, key=lambda c: c.level, default=None)
-    if current is None:
+    # The checklist is for the level above everything held AND about to be recorded
+    # (`outcome.awards`), so the heading names that same level.
+    top = max([c.level for c in held] + [int(a.level) for a in outcome.awards], default=None)
+    if top is None:
         next_level = Level.ADVISOR
-    elif current.level < Level.SPECIALIST:
-        next_level = Level(current.level + 1)
+    elif top < Level.SPECIALIST:
+        next_level = Level(top + 1)
     else:
         next_level = None
     rows = []

@@ -171,3 +171,13 @@ def test_a_withdrawn_membership_is_not_on_my_page(client, raters):
     client.force_login(person)
     html = client.get(reverse("certification:my_certification")).content.decode()
     assert "まだチームに参加していません" in html
+
+
+def test_before_the_recompute_the_heading_names_the_level_its_checklist_is_for(client, raters):
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])  # qualifies for Advisor; no recompute has run
+    client.force_login(member)
+    html = client.get(reverse("certification:my_certification")).content.decode()
+    assert "まもなく認定が登録されます" in html
+    assert "DXエキスパートまでの条件" in html  # the checklist lists the Expert's conditions
+    assert "DXアドバイザーまでの条件" not in html
