@@ -507,8 +507,16 @@ def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
 
 
 def invitation_remove(*, invitation: LeadershipInvitation) -> None:
-    """Withdraw an invitation that has not been used yet."""
+    """Withdraw an invitation that has not been used yet, while the project's window is
+    not closed (the window row is locked, as `invitation_add` and `window_close` do)."""
     with transaction.atomic():
+        window = (
+            LeadershipWindow.objects.select_for_update()
+            .filter(project_id__in=Team.objects.filter(pk=invitation.team_id).values("project_id"))
+            .first()
+        )
+        if window and window.status == LeadershipWindow.Status.CLOSED:
+            raise ScoringClosed(_("締切済みのリーダーシップ評価の招待は取り消せません。"))
         if Evaluation.objects.filter(
             team_id=invitation.team_id,
             evaluator_id=invitation.user_id,

@@ -593,3 +593,14 @@ def test_a_window_deadline_in_the_past_is_refused(w):
         today=datetime.date(2024, 3, 2),
     )
     assert window.status == LeadershipWindow.Status.OPEN
+
+
+def test_an_invitation_cannot_be_withdrawn_after_the_window_closed(w):
+    colleague = factories.UserFactory(department=w.department)
+    invitation = services.invitation_add(team=w.team, user=colleague, by=w.organiser)
+    services.window_close(window=w.window, by=w.organiser)
+
+    with pytest.raises(ScoringClosed, match="締切済み"):
+        services.invitation_remove(invitation=invitation)
+
+    assert LeadershipInvitation.objects.filter(pk=invitation.pk).exists()
