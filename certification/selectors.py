@@ -11,8 +11,10 @@ Decisions worth knowing:
   fiscal year is the team's project's 年度.
 - Report scores: every policy / technical evaluation of a presentation of the team at a
   CLOSED report meeting of any project. If a team presented at several closed meetings
-  (e.g. an interim and a final report meeting), all those evaluations count, one score per
-  evaluation: each evaluation is one rater's judgement of the team's work in that 年度.
+  (e.g. an interim and a final report meeting), all those evaluations count, but as ONE
+  score per evaluator and perspective (the mean of that evaluator's evaluations): the
+  minimum numbers of raters are numbers of people (domain: "evaluators"), so one
+  executive who scored the team twice is one rater, not two.
   Evaluations of open or scheduled meetings are ignored (scores are not final yet).
 - Leadership scores: leadership evaluations of the team, counted only when the project's
   leadership window is CLOSED, and only for the team's leader.
@@ -24,6 +26,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,19 +143,29 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
         if team_id not in teams:
             teams[team_id] = TeamInfo(team_name, project_title, year)
 
-    # 2. Report scores at CLOSED meetings: one score per evaluation.
-    policy: dict[int, list[float]] = defaultdict(list)
-    technical: dict[int, list[float]] = defaultdict(list)
+    # 2. Report scores at CLOSED meetings: one score per evaluator and perspective (the
+    # mean of their evaluations if the team presented at several closed meetings), so
+    # the minimum numbers of raters count people, not evaluations.
     report = Evaluation.objects.filter(
         perspective__in=REPORT_PERSPECTIVES,
         presentation__meeting__status=ReportMeeting.Status.CLOSED,
     )
     if user_ids is not None:
         report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
-    report_rows = report.values_list("presentation__team_id", "perspective", "score").order_by()
+    report_rows = report.values_list(
+        "presentation__team_id", "perspective", "evaluator_id", "score"
+    ).order_by()
+    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
+    for team_id, perspective, evaluator_id, score in report_rows.iterator(
+        chunk_size=ITERATOR_CHUNK
+    ):
+        by_rater[(team_id, perspective, evaluator_id)].append(float(score))
+    policy: dict[int, list[float]] = defaultdict(list)
+    technical: dict[int, list[float]] = defaultdict(list)
     policy_code = Perspective.POLICY.value
-    for team_id, perspective, score in report_rows.iterator(chunk_size=ITERATOR_CHUNK):
-        (policy if perspective == policy_code else technical)[team_id].append(float(score))
+    for (team_id, perspective, _evaluator), scores in by_rater.items():
+        score = scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
+        (policy if perspective == policy_code else technical)[team_id].append(score)
 
     # 3. Leadership scores of teams whose project's window is CLOSED.
     leadership: dict[int, list[float]] = defaultdict(list)

@@ -63,9 +63,21 @@ def test_all_closed_meetings_of_a_team_count(raters):
     team = scored_team(raters, year=2023, project=project, members=[member], policy=(50, 50))
     second = meeting_of(project)
     presentation = factories.PresentationFactory(meeting=second, team=team)
-    factories.EvaluationFactory(presentation=presentation, evaluator=raters.executives[0])
+    factories.EvaluationFactory(presentation=presentation, evaluator=raters.executives[2])
     [p] = gather(user_ids=[member.pk]).participations[member.pk]
     assert sorted(p.policy_scores) == [50, 50, 75]
+
+
+def test_an_executive_who_scored_a_team_at_two_meetings_is_one_rater(raters):
+    member = factories.UserFactory()
+    project = project_of(2023)
+    team = scored_team(raters, year=2023, project=project, members=[member], policy=(50,))
+    second = meeting_of(project)
+    presentation = factories.PresentationFactory(meeting=second, team=team)
+    factories.EvaluationFactory(presentation=presentation, evaluator=raters.executives[0])
+    [p] = gather(user_ids=[member.pk]).participations[member.pk]
+    assert p.policy_scores == (62.5,)  # one person: the mean of their two evaluations
+    assert rules.report_score(p, rules.RuleSet(fiscal_year=2023)) is None  # 1 < 2 raters
 
 
 def test_unapproved_memberships_and_teams_are_not_participations(raters):
