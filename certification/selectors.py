@@ -213,6 +213,21 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     return result
 
 
+def revocation_floor(levels_and_statuses: Iterable[tuple[int, str]]) -> int | None:
+    """One person's certifications as (level, status) → the lowest level HR revoked that
+    they do not hold again, or None. The machine awards neither that level nor any level
+    above it ("certified first, then lead": an Expert cannot stand on a revoked Advisor);
+    HR's revocation stands until HR grants by hand."""
+    rows = list(levels_and_statuses)
+    held = {int(level) for level, status in rows if status in Certification.HELD}
+    revoked = [
+        int(level)
+        for level, status in rows
+        if status == Certification.Status.REVOKED and int(level) not in held
+    ]
+    return min(revoked, default=None)
+
+
 def decide_for(
     *, user: User, certifications: Iterable[Certification]
 ) -> tuple[rules.Outcome, Gathered]:

@@ -20,8 +20,9 @@ Recompute decisions (docs/decisions/0005-certification-recompute.md says why):
 - A still-supported certification whose evidence or 年度 would now differ is left alone
   (nothing written): the certification records when and why it was earned; rewriting it
   on every new evaluation would churn history and move awards between years.
-- A level the person has a REVOKED certification of is not awarded again by the machine:
-  HR's revocation stands until HR grants it by hand.
+- A level the person has a REVOKED certification of is not awarded again by the machine,
+  nor is any level above it (an Expert cannot stand on a revoked Advisor): HR's
+  revocation stands until HR grants by hand (`selectors.revocation_floor`).
 """
 
 from __future__ import annotations
@@ -99,11 +100,14 @@ def _diff(outcomes: dict[int, rules.Outcome], rows) -> _Diff:
     (pk, user_id, level, status, source)."""
     held_auto: dict[tuple[int, int], tuple[int, str]] = {}
     blocked: set[tuple[int, int]] = set()  # (user, level) held manually or revoked
+    statuses: dict[int, list[tuple[int, str]]] = {}
     for pk, user_id, level, status, source in rows:
+        statuses.setdefault(user_id, []).append((level, status))
         if status == Status.REVOKED or source == Source.MANUAL:
             blocked.add((user_id, level))
         else:
             held_auto[(user_id, level)] = (pk, status)
+    floors = {user_id: selectors.revocation_floor(pairs) for user_id, pairs in statuses.items()}
 
     diff = _Diff()
     for user_id, outcome in outcomes.items():
@@ -114,7 +118,7 @@ def _diff(outcomes: dict[int, rules.Outcome], rows) -> _Diff:
                 pk, status = held_auto[key]
                 if status == Status.FLAGGED:
                     diff.restore.add(pk)
-            elif key not in blocked:
+            elif key not in blocked and (floors.get(user_id) is None or level < floors[user_id]):
                 diff.create.append((user_id, award))
     for (user_id, level), (pk, status) in held_auto.items():
         if (

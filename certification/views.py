@@ -70,6 +70,9 @@ def my_certification(request):
     threshold = settings.LEADERSHIP_ANONYMITY_THRESHOLD
     held = [c for c in certs if c.status in Certification.HELD]
     current = max(held, key=lambda c: c.level, default=None)
+    # A level HR revoked (and everything above it) is never awarded by the machine again.
+    floor = selectors.revocation_floor((c.level, c.status) for c in certs)
+    upcoming = [a for a in outcome.awards if floor is None or int(a.level) < floor]
     # The checklist is for the level above everything held AND about to be recorded
     # (`outcome.awards`), so the heading names that same level.
     top = max([c.level for c in held] + [int(a.level) for a in outcome.awards], default=None)
@@ -122,10 +125,14 @@ def my_certification(request):
             "current": current,
             "rows": rows,
             "next_level": next_level,
-            "checklist": [
+            # Past a revoked level only HR can grant: no checklist would mean anything.
+            "checklist": []
+            if floor is not None and (next_level is None or next_level >= floor)
+            else [
                 {"label": _condition_label(c), "state": _state(c.state)} for c in outcome.progress
             ],
-            "upcoming": outcome.awards,
+            "revoked_floor": Level(floor) if floor is not None else None,
+            "upcoming": upcoming,
             "participations": participations,
             "anonymity_threshold": threshold,
         },

@@ -181,3 +181,24 @@ def test_before_the_recompute_the_heading_names_the_level_its_checklist_is_for(c
     assert "まもなく認定が登録されます" in html
     assert "DXエキスパートまでの条件" in html  # the checklist lists the Expert's conditions
     assert "DXアドバイザーまでの条件" not in html
+
+
+def test_after_hr_revoked_a_level_the_page_promises_no_automatic_award(client, db):
+    from tests.certification.helpers import Raters, scored_team
+
+    person = factories.UserFactory()
+    scored_team(Raters(), year=2022, members=[person])
+    factories.CertificationFactory(
+        user=person,
+        level=1,
+        fiscal_year=2022,
+        status="revoked",
+        revoked_at="2025-01-01T00:00:00Z",
+        reason="評価の誤り",
+    )
+    client.force_login(person)
+
+    html = client.get(reverse("certification:my_certification")).content.decode()
+
+    assert "まもなく認定が登録されます" not in html
+    assert "人事担当の判断で付与されます" in html

@@ -135,6 +135,45 @@ def test_a_revoked_level_is_not_awarded_again(raters):
     assert certifications_recompute(user_ids=[member.pk])["created"] == 0
 
 
+def test_no_level_above_a_revoked_one_is_awarded_by_the_machine(raters):
+    person = factories.UserFactory()
+    scored_team(raters, year=2022, members=[person])
+    scored_team(raters, year=2023, leader=person, leadership=(70, 70))
+    factories.CertificationFactory(
+        user=person,
+        level=1,
+        fiscal_year=2022,
+        status="revoked",
+        revoked_at="2025-01-01T00:00:00Z",
+        reason="評価の誤り",
+    )
+
+    certifications_recompute(user_ids=[person.pk])
+
+    assert held(person) == {(1, 2022, "revoked", "automatic")}
+
+
+def test_a_level_granted_again_by_hr_lifts_the_revocation_for_the_levels_above(raters):
+    person = factories.UserFactory()
+    scored_team(raters, year=2022, members=[person])
+    scored_team(raters, year=2023, leader=person, leadership=(70, 70))
+    factories.CertificationFactory(
+        user=person,
+        level=1,
+        fiscal_year=2022,
+        status="revoked",
+        revoked_at="2025-01-01T00:00:00Z",
+        reason="評価の誤り",
+    )
+    factories.CertificationFactory(
+        user=person, level=1, fiscal_year=2022, source="manual", reason="再審査で認定"
+    )
+
+    certifications_recompute(user_ids=[person.pk])
+
+    assert (2, 2023, "active", "automatic") in held(person)
+
+
 def test_recompute_deletes_the_stale_markers_of_the_people_it_handled(raters):
     member, other = factories.UserFactory(), factories.UserFactory()
     scored_team(raters, members=[member])
