@@ -9,7 +9,10 @@ def _has(user, role: Role) -> bool:
 
 
 def is_city_staff(user) -> bool:
-    """Staff pages are for city employees: staff, executives, organisers and HR."""
+    """Staff pages are for city employees: staff, executives, organisers and HR. An
+    external expert never is one, even if a staff role was added to them by mistake."""
+    if _has(user, Role.EXTERNAL_EXPERT):
+        return False
     return any(_has(user, r) for r in (Role.STAFF, Role.EXECUTIVE, Role.ORGANISER, Role.HR_ADMIN))
 
 
