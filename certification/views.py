@@ -169,7 +169,10 @@ def verify(request, public_id):
             "name": cert.user.full_name,
             "level": cert.get_level_display(),
             "awarded_on": timezone.localtime(cert.created_at).date(),
-            "status": cert.get_status_display(),
+            # 要確認 is HR's internal review state: until HR decides, the certificate holds.
+            "status": Certification.Status.REVOKED.label
+            if cert.status == Certification.Status.REVOKED
+            else Certification.Status.ACTIVE.label,
             "revoked": cert.status == Certification.Status.REVOKED,
         },
     )

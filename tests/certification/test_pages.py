@@ -202,3 +202,13 @@ def test_after_hr_revoked_a_level_the_page_promises_no_automatic_award(client, d
 
     assert "まもなく認定が登録されます" not in html
     assert "人事担当の判断で付与されます" in html
+
+
+def test_the_public_verify_page_does_not_reveal_an_internal_review(client, db):
+    cert = factories.CertificationFactory(status="flagged", flag_reason="再計算で条件を満たさず")
+
+    html = client.get(reverse("certification:verify", args=[cert.public_id])).content.decode()
+
+    assert "有効" in html
+    assert "要確認" not in html
+    assert "再計算" not in html
