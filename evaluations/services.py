@@ -417,6 +417,11 @@ def window_open(
     """Open (or move the deadline of) the project's leadership-evaluation window.
     A closed window never reopens; the deadline may not lie in the past."""
     today = today or timezone.localdate()
+    if project.status in (Project.Status.DRAFT, Project.Status.RECRUITING):
+        # Members evaluate their leader after working together, not before teams exist.
+        raise EvaluationError(
+            _("リーダーシップ評価は、プロジェクトの実施が始まってから開始できます。")
+        )
     if closes_on < today:
         raise EvaluationError(_("締切日は今日以降の日付にしてください。"))
     with transaction.atomic():

@@ -595,6 +595,22 @@ def test_a_window_deadline_in_the_past_is_refused(w):
     assert window.status == LeadershipWindow.Status.OPEN
 
 
+@pytest.mark.parametrize("status", ["draft", "recruiting"])
+def test_a_leadership_window_cannot_open_before_the_project_is_under_way(w, status):
+    from evaluations.models import LeadershipWindow as Window
+
+    project = factories.ProjectFactory(fiscal_year=2023, status=status)
+
+    with pytest.raises(EvaluationError, match="実施が始まってから"):
+        services.window_open(
+            project=project,
+            closes_on=datetime.date(2024, 3, 20),
+            by=w.organiser,
+            today=datetime.date(2024, 3, 2),
+        )
+    assert not Window.objects.filter(project=project).exists()
+
+
 def test_an_invitation_cannot_be_withdrawn_after_the_window_closed(w):
     colleague = factories.UserFactory(department=w.department)
     invitation = services.invitation_add(team=w.team, user=colleague, by=w.organiser)
