@@ -63,7 +63,11 @@ class WindowOpenForm(forms.Form):
 class InvitationForm(forms.Form):
     user = forms.ModelChoiceField(label=_("招待する職員"), queryset=User.objects.none())
 
-    def __init__(self, *args, team: Team, leader: User | None, **kwargs):
+    def __init__(
+        self, *args, team: Team, leader: User | None, candidates: list | None = None, **kwargs
+    ):
+        """`candidates` (from `selectors.invitation_candidates`) fills the choices without a
+        query per team on the organiser's page; a POST is still validated by the query."""
         super().__init__(*args, **kwargs)
         qs = User.objects.none()
         if leader is not None and leader.department_id:
@@ -85,6 +89,11 @@ class InvitationForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: (
             f"{u.full_name}（{u.employee_number or u.email}）"
         )
+        if candidates is not None:
+            label = self.fields["user"].label_from_instance
+            self.fields["user"].choices = [("", "---------")] + [
+                (u.pk, label(u)) for u in candidates
+            ]
 
 
 class FiscalYearForm(forms.Form):

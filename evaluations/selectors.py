@@ -658,3 +658,33 @@ def leadership_scores_for_teams(team_ids=None) -> dict[int, list[float]]:
     for team_id, score in qs.order_by().values_list("team_id", "score").iterator(chunk_size=10000):
         result[team_id].append(float(score))
     return dict(result)
+
+
+def invitation_candidates(*, overview: list[dict]) -> dict[int, list[User]]:
+    """For each team of `window_overview`, the active staff of its leader's department who
+    are neither live members of the team nor already invited (two queries in all)."""
+    departments = {r["leader"].department_id for r in overview if r["leader"]} - {None}
+    if not departments:
+        return {r["team"].pk: [] for r in overview}
+    colleagues = list(
+        User.objects.filter(
+            department_id__in=departments, is_active=True, groups__name=Role.STAFF.value
+        )
+        .distinct()
+        .order_by("last_name_kana", "first_name_kana", "pk")
+    )
+    live = defaultdict(set)
+    for team_id, user_id in Membership.objects.filter(
+        team_id__in=[r["team"].pk for r in overview], status__in=Membership.LIVE
+    ).values_list("team_id", "user_id"):
+        live[team_id].add(user_id)
+    result = {}
+    for row in overview:
+        team, leader = row["team"], row["leader"]
+        taken = live[team.pk] | {inv.user_id for inv in row["invitations"]}
+        result[team.pk] = [
+            u
+            for u in colleagues
+            if leader and u.department_id == leader.department_id and u.pk not in taken
+        ]
+    return result

@@ -612,9 +612,13 @@ def organiser_window_detail(request, project_pk: int):
     project = get_object_or_404(Project, pk=project_pk)
     window = LeadershipWindow.objects.filter(project=project).select_related("closed_by").first()
     overview = selectors.window_overview(window=window) if window else []
+    candidates = selectors.invitation_candidates(overview=overview)
     for row in overview:
         row["form"] = InvitationForm(
-            team=row["team"], leader=row["leader"], prefix=f"t{row['team'].pk}"
+            team=row["team"],
+            leader=row["leader"],
+            candidates=candidates[row["team"].pk],
+            prefix=f"t{row['team'].pk}",
         )
     initial = {"closes_on": window.closes_on} if window else {}
     return render(

@@ -1,0 +1,78 @@
+"""Every page of ours runs a constant number of queries.
+
+For each GET row of the permission matrix, the first role that gets a 200 opens the page
+on the shared world (grown a little), then again after the world has grown more (more
+projects, teams, members, presentations and evaluations); the query count must not grow.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluations import services as evaluation_services
+from evaluations.models import Perspective
+from projects.models import Membership
+from tests import factories
+from tests.matrix import ROLES, build_world
+from tests.test_permission_matrix import ROWS
+
+GET_ROWS = sorted(
+    name
+    for name, (row, _extend) in ROWS.items()
+    if row.method == "get" and 200 in row.expect.values()
+)
+
+
+def grow(world, *, teams: int = 4, raters: int = 3) -> None:
+    """More of everything a page could list, on the same project, meeting and window."""
+    for _ in range(teams):
+        team = factories.TeamFactory(project=world.project)
+        factories.MembershipFactory(team=team, role=Membership.Role.LEADER)
+        factories.MembershipFactory.create_batch(2, team=team)
+        presentation = factories.PresentationFactory(
+            meeting=world.meeting, team=team, order=100 + team.pk
+        )
+        rubric = factories.RubricFactory(
+            fiscal_year=world.project.fiscal_year, perspective=Perspective.POLICY
+        )
+        for _ in range(raters):
+            evaluation_services.evaluation_submit(
+                evaluator=factories.ExecutiveFactory(),
+                perspective=Perspective.POLICY,
+                presentation=presentation,
+                scores={c.pk: 4 for c in rubric.criteria.all()},
+            )
+    for _ in range(teams):
+        project = factories.ProjectFactory(fiscal_year=2022, status="in_progress")
+        factories.MembershipFactory(team=factories.TeamFactory(project=project))
+
+
+def count(client, url) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, len(queries)
+
+
+@pytest.mark.parametrize("url_name", GET_ROWS)
+def test_the_page_runs_as_many_queries_for_a_larger_programme(client, db, url_name):
+    row, extend = ROWS[url_name]
+    world = build_world()
+    if extend:
+        extend(world)
+    role = next(r for r in ROLES if row.expect[r] == 200)
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    url = reverse(row.url_name, kwargs=row.kwargs(world)) + row.query
+    # A first growth makes every kind of row exist (a perspective with scores, a second
+    # year...), so what is compared next is only *more* of the same.
+    grow(world, teams=1, raters=2)
+    client.get(url)  # warm caches that are per-process, not per-request
+    status, small = count(client, url)
+    assert status == 200
+
+    grow(world, teams=4, raters=3)
+    status, large = count(client, url)
+
+    assert status == 200
+    assert large <= small, f"{url_name} as {role}: {small} queries, then {large}"
