@@ -221,6 +221,7 @@ def dashboard(request):
             "levels": levels,
             "table_rows": table_rows,
             "totals": totals,
+            "grand_total": sum(totals),
             "chart": chart,
             "effects": effects,
         },

@@ -151,6 +151,7 @@ def test_the_dashboard_counts_per_level_year_and_department(
     html = response.content.decode()
     row = response.context["table_rows"][0]
     assert (row["department"], row["counts"], row["total"]) == ("税務課", [2, 1, 0], 3)
+    assert (response.context["totals"], response.context["grand_total"]) == ([2, 1, 0], 3)
     assert response.context["chart"]["labels"] == ["令和5年度"]
     assert "certification-chart-data" in html and "certification-dashboard.js" in html
     [effects] = response.context["effects"]
