@@ -213,3 +213,7 @@ class RecomputeRun(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_status_display()}"
+
+
+# The credential's status-list index lives with the credential code.
+from .credentials.models import CredentialStatus  # noqa: E402, F401

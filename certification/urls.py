@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .credentials import views as credential_views
 
 app_name = "certification"
 
@@ -12,5 +13,23 @@ urlpatterns = [
         name="certificate_pdf",
     ),
     path("verify/<uuid:public_id>/", views.verify, name="verify"),
+    # Portable credentials (Open Badges 3.0): public, like the verify page.
+    path(
+        "verify/<uuid:public_id>/credential.jwt",
+        credential_views.credential_jwt,
+        name="credential_jwt",
+    ),
+    path(
+        "verify/<uuid:public_id>/credential.json",
+        credential_views.credential_json,
+        name="credential_json",
+    ),
+    path("credentials/jwks.json", credential_views.jwks, name="credential_jwks"),
+    path("credentials/issuer", credential_views.issuer, name="credential_issuer"),
+    path(
+        "credentials/status/<int:list_id>",
+        credential_views.status_list_view,
+        name="credential_status_list",
+    ),
     path("organiser/certification/", views.dashboard, name="dashboard"),
 ]

@@ -174,6 +174,7 @@ def verify(request, public_id):
             if cert.status == Certification.Status.REVOKED
             else Certification.Status.ACTIVE.label,
             "revoked": cert.status == Certification.Status.REVOKED,
+            "public_id": cert.public_id,
         },
     )
 

@@ -265,3 +265,11 @@ CITY_NAME = env.str("CITY_NAME", default="真岡市")
 LEADERSHIP_ANONYMITY_THRESHOLD = env.int("LEADERSHIP_ANONYMITY_THRESHOLD", default=3)
 DISAGREEMENT_STDEV = env.float("DISAGREEMENT_STDEV", default=20.0)
 MATERIALS_MAX_BYTES = env.int("MATERIALS_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- Portable credentials (Open Badges 3.0, see certification/credentials/) -------------
+# The city's Ed25519 signing keys live in files, never in the database: the one private
+# key (0600) and every published public key. Production refuses to start with a missing
+# or readable-by-others key (system check certification.E10x). `manage.py credential_keys`.
+CREDENTIAL_KEYS_DIR = env.path("CREDENTIAL_KEYS_DIR", default=BASE_DIR / "var" / "credential-keys")
+CITY_NAME_EN = env.str("CITY_NAME_EN", default="Moka City")
+CITY_URL = env.str("CITY_URL", default="https://www.city.moka.lg.jp/")

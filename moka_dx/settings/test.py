@@ -17,3 +17,6 @@ TEST_BROKER_URL = CELERY_BROKER_URL
 MEDIA_ROOT = tempfile.mkdtemp(prefix="moka_dx_media_")
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_AUTOREFRESH = True
+# The city's signing key for tests: a private directory per run (tests that rotate or
+# retire keys point CREDENTIAL_KEYS_DIR at their own tmp_path).
+CREDENTIAL_KEYS_DIR = tempfile.mkdtemp(prefix="moka_dx_keys_")
