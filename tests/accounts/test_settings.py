@@ -34,12 +34,29 @@ def test_production_settings_without_a_secret_key_refuse_to_start():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
-def test_check_deploy_with_the_production_environment_prints_no_warning():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+@pytest.fixture
+def production_keys(tmp_path):
+    """The city's signing key, made as an operator would (before the first start)."""
+    env = {**PRODUCTION_ENV, "CREDENTIAL_KEYS_DIR": str(tmp_path / "keys")}
+    result = run_manage("credential_keys", "create", env=env)
+    assert result.returncode == 0, result.stderr
+    return env
+
+
+def test_check_deploy_with_the_production_environment_prints_no_warning(production_keys):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_keys)
 
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_the_credential_signing_key_refuses_to_start(tmp_path):
+    env = {**PRODUCTION_ENV, "CREDENTIAL_KEYS_DIR": str(tmp_path / "missing")}
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "certification.E101" in result.stderr
 
 
 def test_production_settings_enforce_mfa_for_hr_and_organisers():

@@ -1,5 +1,6 @@
 """Permission matrix rows for the certification app (pages and its admin views)."""
 
+from certification.credentials import keys
 from certification.models import RecomputeRun
 from tests import factories
 from tests.matrix import Row, expect
@@ -8,6 +9,7 @@ from tests.matrix import Row, expect
 def extend(world):
     world.certification = factories.CertificationFactory(user=world.member, fiscal_year=2024)
     world.recompute_run = RecomputeRun.objects.create(requested_by=world.hr_admin)
+    keys.key_ensure()  # the credential endpoints sign with the city's key
 
 
 def _cert(w):
@@ -33,6 +35,18 @@ ROWS: list[Row] = [
         note="only the holder (while held), HR and organisers; others 404",
     ),
     Row("certification:verify", expect(200), kwargs=_cert, note="public, four facts only"),
+    # The portable credential is public like the verify page it extends (a verifier
+    # anywhere must reach it); so are the issuer's keys, profile and status list.
+    Row("certification:credential_jwt", expect(200), kwargs=_cert, note="public, signed"),
+    Row("certification:credential_json", expect(200), kwargs=_cert, note="public, decoded"),
+    Row("certification:credential_jwks", expect(200), note="public keys only"),
+    Row("certification:credential_issuer", expect(200), note="the city's profile"),
+    Row(
+        "certification:credential_status_list",
+        expect(200),
+        kwargs=lambda w: {"list_id": 1},
+        note="revocation bits only",
+    ),
     Row("certification:dashboard", expect(403, anonymous=302, organiser=200, hr_admin=200)),
     # Admin views of this app.
     Row("admin:certification_certification_changelist", expect(200, **_ADMIN_ONLY)),

@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
 from certification import demo as certification_demo
+from certification.credentials import keys as credential_keys
 from evaluations import demo as evaluations_demo
 from projects import demo as projects_demo
 
@@ -25,4 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"evaluations: {evaluations_demo.seed()}")
         # Last: certifications follow from the projects' and evaluations' demo data.
         self.stdout.write(f"certification: {certification_demo.seed()}")
+        # The demo's credentials need a signing key (in CREDENTIAL_KEYS_DIR, git-ignored).
+        created = credential_keys.key_ensure()
+        self.stdout.write(f"credential key: {'created' if created else 'exists'}")
         self.stdout.write(self.style.SUCCESS("デモデータの準備ができました。"))
