@@ -144,7 +144,7 @@ def test_production_with_a_private_key_readable_by_others_fails_the_check(key_di
 
 def test_production_with_a_key_directory_open_to_others_fails_the_check(key_dir, settings):
     run("create")
-    os.chmod(key_dir, 0o755)
+    os.chmod(key_dir, 0o755)  # noqa: S103 (the mistake under test)
     settings.DEBUG = False
 
     assert ["chmod 700" in e.msg for e in signing_key_files(None)] == [True]
