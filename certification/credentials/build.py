@@ -251,6 +251,10 @@ def _evidence_and_results(certification, achievement_id, rule_sets) -> tuple[lis
             }
         ], []
     recorded = _evidence_rules(certification)
+    # A Result points at a ResultDescription of the achievement: the years it describes.
+    described = {certification.fiscal_year}
+    if certification.level == 3:
+        described.add(certification.fiscal_year - 1)
     evidence, results = [], []
     for team in evidence_teams(certification.evidence):
         year = team.get("fiscal_year") or certification.fiscal_year
@@ -272,7 +276,7 @@ def _evidence_and_results(certification, achievement_id, rule_sets) -> tuple[lis
                 "genre": "BPRプロジェクト / BPR project",
             }
         )
-        if score is not None:
+        if score is not None and year in described:
             results.append(
                 {
                     "type": ["Result"],

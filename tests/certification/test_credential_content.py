@@ -462,3 +462,51 @@ def test_my_certification_offers_the_credential_for_download(client):
     url = reverse("certification:credential_jwt", kwargs={"public_id": cert.public_id})
     assert f'href="{url}" download=' in html
     assert "デジタル証明書" in html
+
+
+def _team(year: int, score: float, threshold: float) -> dict:
+    return {
+        "team": year,
+        "team_name": f"チーム{year}",
+        "project_title": f"{year}年度 BPRプロジェクト",
+        "fiscal_year": year,
+        "role": "leader",
+        "report_score": score,
+        "leadership_score": 88.0,
+        "rules": {"fiscal_year": year, "report_threshold": threshold, "leadership_threshold": 60},
+    }
+
+
+def test_a_specialists_results_point_at_each_years_result_description(client):
+    cert = factories.CertificationFactory(
+        level=3,
+        fiscal_year=2024,
+        evidence={
+            "level": 3,
+            "fiscal_year": 2024,
+            "years": [
+                {"fiscal_year": 2023, "teams": [_team(2023, 71.25, 55)]},
+                {"fiscal_year": 2024, "teams": [_team(2024, 80, 65)]},
+            ],
+        },
+    )
+    subject = decoded(client, cert)["credentialSubject"]
+
+    descriptions = {d["id"]: d for d in subject["achievement"]["resultDescription"]}
+    pairs = [
+        (r["value"], descriptions[r["resultDescription"]]["requiredValue"])
+        for r in subject["result"]
+    ]
+    assert pairs == [("71.2", "55"), ("80", "65")]
+    assert subject["role"] == "リーダー / Leader"
+
+
+def test_a_leadership_score_is_never_in_the_credential(client):
+    cert = factories.CertificationFactory(
+        level=2,
+        fiscal_year=2024,
+        evidence={"level": 2, "fiscal_year": 2024, "teams": [_team(2024, 80, 60)]},
+    )
+    text = json.dumps(decoded(client, cert), ensure_ascii=False)
+
+    assert "88" not in text
