@@ -105,6 +105,10 @@ def _rule_set(year: int, evidence_rules: dict | None, rule_sets: dict[int, rules
     return rule_sets.get(year) or rules.RuleSet(fiscal_year=year)
 
 
+def _raters(count: int) -> str:
+    return f"{count} rater" if count == 1 else f"{count} raters"
+
+
 def _report_rule_ja(rs: rules.RuleSet) -> str:
     return (
         f"報告会評価は、幹部職員による政策的観点（重み{_number(rs.policy_weight)}、"
@@ -118,9 +122,9 @@ def _report_rule_en(rs: rules.RuleSet) -> str:
     return (
         "The report score is the weighted mean, out of 100, of the policy perspective "
         f"scored by executives (weight {_number(rs.policy_weight)}, at least "
-        f"{rs.min_policy_raters} raters) and the technical perspective scored by external "
+        f"{_raters(rs.min_policy_raters)}) and the technical perspective scored by external "
         f"experts (weight {_number(rs.technical_weight)}, at least "
-        f"{rs.min_technical_raters} raters)."
+        f"{_raters(rs.min_technical_raters)})."
     )
 
 
@@ -150,7 +154,7 @@ def criteria_narrative(level: int, year_rules: list[rules.RuleSet]) -> str:
             f"After being certified DX Advisor, led a team in a later fiscal year ({year_en}) "
             f"whose report score was at least {_number(rs.report_threshold)} out of 100, "
             f"with a leadership score from the team's members of at least "
-            f"{_number(rs.leadership_threshold)} (at least {rs.min_leadership_raters} raters)."
+            f"{_number(rs.leadership_threshold)} (at least {_raters(rs.min_leadership_raters)})."
         )
     else:
         parts_ja = "、".join(
@@ -162,7 +166,7 @@ def criteria_narrative(level: int, year_rules: list[rules.RuleSet]) -> str:
         parts_en = "; ".join(
             f"{fiscal_year_en(r.fiscal_year)}: a report score of at least "
             f"{_number(r.report_threshold)} and a leadership score of at least "
-            f"{_number(r.leadership_threshold)} (at least {r.min_leadership_raters} raters)"
+            f"{_number(r.leadership_threshold)} (at least {_raters(r.min_leadership_raters)})"
             for r in year_rules
         )
         ja = (
@@ -268,10 +272,10 @@ def _evidence_and_results(certification, achievement_id, rule_sets) -> tuple[lis
                 "type": ["Evidence"],
                 "name": f"{name}（{project}）" if project else name,
                 "description": (
-                    f"{wareki_fiscal_year(year)} {project}: {_role(team.get('role', ''))} — "
+                    f"{wareki_fiscal_year(year)} / {fiscal_year_en(year)} — "
+                    f"{_role(team.get('role', ''))} — "
                     f"報告会評価 {score_text}点（基準 {_number(rs.report_threshold)}点） / "
-                    f"report score {score_text} (threshold {_number(rs.report_threshold)}), "
-                    f"{fiscal_year_en(year)}"
+                    f"report score {score_text} (threshold {_number(rs.report_threshold)})"
                 ),
                 "genre": "BPRプロジェクト / BPR project",
             }

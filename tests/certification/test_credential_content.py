@@ -226,7 +226,8 @@ def test_the_criteria_are_worded_from_the_years_rule_set_in_japanese_and_english
     assert "報告会評価が65点以上" in narrative
     assert "重み0.7" in narrative and "重み0.3" in narrative
     assert "at least 65 out of 100" in narrative
-    assert "weight 0.7" in narrative
+    assert "weight 0.7, at least 2 raters" in narrative
+    assert "weight 0.3, at least 1 rater)" in narrative
 
 
 def test_a_specialists_criteria_name_both_consecutive_years():
