@@ -8,7 +8,7 @@ import pytest
 from pyld import jsonld
 
 from certification.credentials import keys
-from certification.services import certifications_recompute
+from certification.services import certification_revoke, certifications_recompute
 from tests import factories
 from tests.certification.helpers import Raters, scored_team
 
@@ -39,6 +39,12 @@ def advisor(*, team_name="窓口改善チーム", policy=(70, 80), technical=(75
     team.save(update_fields=["name"])
     certifications_recompute(user_ids=[member.pk], notify=False)
     return member, member.certifications.get()
+
+
+def revoke(certification, *, by):
+    """HR revokes through the certification services (the one place these tests depend
+    on how revocation is decided)."""
+    return certification_revoke(certification=certification, reason="誤認定", by=by)
 
 
 def local_loader(url, options=None):

@@ -12,13 +12,13 @@ from django.urls import reverse
 from certification.credentials import build
 from certification.credentials.models import STATUS_LIST_LENGTH, CredentialStatus
 from certification.models import Certification, RuleSet
-from certification.services import certification_revoke
 from tests import factories
 from tests.certification.credential_support import (
     advisor,
     expand,
     key_dir,  # noqa: F401  (fixture)
     relative_iris,
+    revoke,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
@@ -349,7 +349,7 @@ def test_revoking_a_certification_sets_its_bit(client, hr_admin):
     _member, cert = advisor()
     index = int(decoded(client, cert)["credentialStatus"]["statusListIndex"])
 
-    certification_revoke(certification=cert, reason="誤認定", by=hr_admin)
+    revoke(cert, by=hr_admin)
 
     assert status_bit(client, index) is True
 
@@ -365,7 +365,7 @@ def test_only_the_revoked_bit_is_set_among_several(client, hr_admin):
     certs = [factories.CertificationFactory() for _ in range(3)]
     indices = [int(decoded(client, c)["credentialStatus"]["statusListIndex"]) for c in certs]
 
-    certification_revoke(certification=certs[1], reason="誤認定", by=hr_admin)
+    revoke(certs[1], by=hr_admin)
 
     assert [status_bit(client, i) for i in indices] == [False, True, False]
 

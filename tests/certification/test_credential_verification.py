@@ -21,8 +21,8 @@ from openbadgeslib.util import download_file
 from certification.credentials import keys
 from certification.credentials.jose import sign_compact
 from certification.models import Certification
-from certification.services import certification_revoke
 from tests import factories
+from tests.certification.credential_support import revoke
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,7 +122,7 @@ def test_openbadgeslib_verifies_the_credential_and_its_status(site):
 def test_openbadgeslib_says_a_revoked_credential_is_revoked(site, hr_admin):
     cert = factories.CertificationFactory()
     token = credential_token(site, cert)
-    certification_revoke(certification=cert, reason="誤認定", by=hr_admin)
+    revoke(cert, by=hr_admin)
 
     with pytest.raises(OB3VerificationError, match="Credential status 'revocation' is set"):
         ob_verifier_for(site, token).verify(
@@ -163,7 +163,7 @@ def test_the_command_says_a_flagged_credential_is_still_valid(site, tmp_path):
 def test_the_command_says_a_revoked_credential_is_revoked(site, tmp_path, hr_admin):
     cert = factories.CertificationFactory()
     path = write(tmp_path, credential_token(site, cert))
-    certification_revoke(certification=cert, reason="誤認定", by=hr_admin)
+    revoke(cert, by=hr_admin)
 
     output = verify_command(path)
 
