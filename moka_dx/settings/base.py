@@ -135,10 +135,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Moka DX")
-# Roles that must have MFA before they can reach the admin or the organiser pages.
+# Roles that must set up MFA before they can reach any page (accounts.middleware); and
+# whether superusers and anyone with スタッフ権限 must too. Both are off in the demo.
 MFA_REQUIRED_ROLES = env.list(
     "MFA_REQUIRED_ROLES", default=[] if DEBUG else ["hr_admin", "organiser"]
 )
+MFA_REQUIRED_FOR_ADMIN_FLAGS = env.bool("MFA_REQUIRED_FOR_ADMIN_FLAGS", default=not DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
