@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils import translation
 
 
-
 class CookieLanguageMiddleware:
     """Japanese unless the user chose English with the language switch.
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -17,7 +16,5 @@ urlpatterns = [
     path("", include("certification.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even in the demo: uploads are personnel material and
+# are served only by permission-checked views (e.g. evaluations:presentation_materials).
