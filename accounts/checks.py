@@ -19,8 +19,8 @@ def login_limits_need_a_shared_cache(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "The default cache is per process (%s): login rate limits are not shared "
-            "between processes." % backend.rsplit(".", 1)[-1],
+            f"The default cache is per process ({backend.rsplit('.', 1)[-1]}): login rate "
+            "limits are not shared between processes.",
             hint="Set CACHE_URL to a shared cache, e.g. rediscache://127.0.0.1:6379/1.",
             id="accounts.W001",
         )
