@@ -129,6 +129,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# A password reset for an address nobody has sends nothing (no mail to strangers; the
+# page answers the same either way, so it reveals nothing).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Login limits that fit a city network (decision 0010, accounts.login_limits): failures
 # per (account, address) and per address; a slower per-account budget that is waived at
 # the holder's usual addresses (completed logins in the last LOGIN_USUAL_ADDRESS_DAYS).
