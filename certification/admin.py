@@ -11,7 +11,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -473,6 +473,8 @@ class CertificationAdmin(SafeActionsMixin, SimpleHistoryAdmin):
 
     def export_csv(self, request):
         """Held certifications as CSV, UTF-8 with BOM (Excel opens it as UTF-8)."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(self.EXPORT_HEADER)
@@ -495,6 +497,8 @@ class CertificationAdmin(SafeActionsMixin, SimpleHistoryAdmin):
 
     def export_xlsx(self, request):
         """Held certifications as XLSX: one sheet for everyone, one per department."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         from openpyxl import Workbook
 
         workbook = Workbook()

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts import permissions as roles
 from accounts.audit import audit_record
@@ -142,6 +143,7 @@ def _export_filename(meeting: ReportMeeting, extension: str) -> str:
 
 
 @role_required(roles.is_programme_admin)
+@require_GET
 def organiser_meeting_export_csv(request, pk: int):
     meeting = get_object_or_404(ReportMeeting.objects.select_related("project"), pk=pk)
     header, rows = _export_table(meeting)
@@ -159,6 +161,7 @@ def organiser_meeting_export_csv(request, pk: int):
 
 
 @role_required(roles.is_programme_admin)
+@require_GET
 def organiser_meeting_export_xlsx(request, pk: int):
     from openpyxl import Workbook
     from openpyxl.styles import Font
