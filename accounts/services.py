@@ -481,6 +481,7 @@ def roster_import(
         ]
         if moving:
             User.objects.filter(pk__in=moving).update(email="")
+        released = {user.pk for kind, user, _clean in actions if kind == "release_email"}
         for kind, user, clean in actions:
             if kind == "release_email":
                 EmailAddress.objects.filter(user=user, email__iexact=user.email).delete()
@@ -506,6 +507,8 @@ def roster_import(
             elif kind == "update":
                 for key, (_old, new) in clean["_changes"].items():
                     setattr(user, key, new)
+                if user.pk in released:
+                    user.email = ""  # taken back above; this row gives no address
                 if clean["_changes"]:
                     user.full_clean(exclude=["password"])
                     user._history_user = by

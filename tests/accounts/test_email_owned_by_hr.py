@@ -202,3 +202,21 @@ def test_the_admin_import_with_a_self_set_address_goes_through_end_to_end(
     assert done.status_code == 302
     ichiro.refresh_from_db()
     assert ichiro.email == "ichiro.new@city.test"
+
+
+def test_a_self_set_address_is_taken_back_even_when_its_holder_is_in_the_file_without_one(
+    hanako, ichiro, hr_admin
+):
+    EmailAddress.objects.create(user=hanako, email="ichiro.new@city.test", primary=True)
+    User.objects.filter(pk=hanako.pk).update(email="ichiro.new@city.test")
+    rows = roster(
+        "40001,真岡,花子,モオカ,ハナコ,410,係長,\r\n",  # promoted, no address in the file
+        "40002,真岡,一郎,モオカ,イチロウ,410,主事,ichiro.new@city.test\r\n",
+    )
+
+    result = roster_import(rows=rows, full_roster=False, dry_run=False, by=hr_admin)
+
+    assert result.ok, result.errors
+    hanako.refresh_from_db()
+    ichiro.refresh_from_db()
+    assert (hanako.email, hanako.grade, ichiro.email) == ("", 3, "ichiro.new@city.test")
