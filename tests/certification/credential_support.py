@@ -31,9 +31,9 @@ def key_dir(tmp_path, settings):
     return settings.CREDENTIAL_KEYS_DIR
 
 
-def advisor(*, team_name="窓口改善チーム", policy=(70, 80), technical=(75,)):
+def advisor(*, team_name="窓口改善チーム", policy=(70, 80), technical=(75,), **person):
     """A member certified Advisor by the recompute (evidence with team, scores, rules)."""
-    member = factories.UserFactory(last_name="芳賀", first_name="花子")
+    member = factories.UserFactory(last_name="芳賀", first_name="花子", **person)
     team = scored_team(Raters(), members=[member], policy=policy, technical=technical)
     team.name = team_name
     team.save(update_fields=["name"])
