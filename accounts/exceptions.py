@@ -13,3 +13,8 @@ class DomainError(Exception):
 
 class RosterFileError(DomainError):
     """The roster file cannot be read at all (format, encoding, missing columns)."""
+
+
+class DirectorySignInRefused(DomainError):
+    """A directory or identity-provider sign-in the portal does not let in. Nothing was
+    written. `code`: unknown, inactive, incomplete, no_identifier."""

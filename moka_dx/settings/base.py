@@ -5,6 +5,7 @@ Every value comes from the environment (or a `.env` file beside manage.py), read
 django-environ. See `.env.example` and the README's configuration table.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -103,9 +106,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+# --- Directory sign-in (docs/decisions: directory sign-in) -------------------------------
+# The city's LDAP / Active Directory (django-auth-ldap) and identity provider (OpenID
+# Connect through allauth), both off unless configured; local passwords stay for the
+# demo, external experts and break-glass accounts (LOCAL_LOGIN=listed limits them to the
+# people HR lists). accounts.directory.config reads the variables (README's table).
+from accounts.directory import config as _directory  # noqa: E402
+
+_ldap = _directory.ldap_settings(os.environ)
+globals().update(_ldap)  # AUTH_LDAP_* for django-auth-ldap, DIRECTORY_LDAP_* for us
+DIRECTORY_LDAP_ENABLED = bool(_ldap)
+DIRECTORY_OIDC = _directory.oidc_settings(os.environ)
+DIRECTORY_CREATE_USERS = env.bool("DIRECTORY_CREATE_USERS", default=False)
+SSO_MFA_AMR = _directory.mfa_amr_values(os.environ)
+LOCAL_LOGIN = _directory.local_login_policy(os.environ)
+
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    *(["accounts.directory.backends.DirectoryLDAPBackend"] if DIRECTORY_LDAP_ENABLED else []),
+    "accounts.directory.backends.LocalModelBackend",
+    "accounts.directory.backends.LocalAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,6 +152,14 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+SOCIALACCOUNT_ADAPTER = "accounts.directory.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": [DIRECTORY_OIDC["app"]] if DIRECTORY_OIDC else []},
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # we match by 職員番号 / e-mail ourselves
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (CSRF-protected)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Moka DX")
 # Roles that must have MFA before they can reach the admin or the organiser pages.

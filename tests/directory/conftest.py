@@ -1,0 +1,92 @@
+import shutil
+
+import pytest
+
+from accounts.directory import config
+from accounts.models import Grade
+from tests import factories
+
+from .ldap_server import GROUPS, HR_GROUP, ORGANISER_GROUP, PEOPLE, SERVICE_DN, SERVICE_PASSWORD, Slapd
+
+LOCAL_BACKENDS = [
+    "accounts.directory.backends.LocalModelBackend",
+    "accounts.directory.backends.LocalAllauthBackend",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which("slapd", path="/usr/sbin:/usr/bin"):
+        return
+    for item in items:
+        if "slapd" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.skip(reason="needs Debian's slapd (make test installs it)"))
+
+
+@pytest.fixture
+def slapd():
+    server = Slapd().start()
+    yield server
+    server.stop()
+
+
+def ldap_env(server: Slapd, **overrides) -> dict:
+    env = {
+        "LDAP_SERVER_URI": server.uri,
+        "LDAP_BIND_DN": SERVICE_DN,
+        "LDAP_BIND_PASSWORD": SERVICE_PASSWORD,
+        "LDAP_USER_BASE": PEOPLE,
+        "LDAP_LOGIN_ATTRIBUTE": "uid",
+        "LDAP_USER_FILTER": "(objectClass=inetOrgPerson)",
+        "LDAP_GROUP_BASE": GROUPS,
+        "LDAP_GROUP_TYPE": "group_of_names",
+        "LDAP_ROLE_GROUPS": f"organiser={ORGANISER_GROUP};hr_admin={HR_GROUP}",
+    }
+    env.update(overrides)
+    return env
+
+
+def configure_ldap(settings, env: dict) -> None:
+    for key, value in config.ldap_settings(env).items():
+        setattr(settings, key, value)
+    settings.DIRECTORY_LDAP_ENABLED = True
+    settings.AUTHENTICATION_BACKENDS = [
+        "accounts.directory.backends.DirectoryLDAPBackend",
+        *LOCAL_BACKENDS,
+    ]
+
+
+@pytest.fixture
+def directory(slapd, settings, db):
+    """The portal signs staff in through the throw-away slapd."""
+    configure_ldap(settings, ldap_env(slapd))
+    return slapd
+
+
+@pytest.fixture
+def departments(db):
+    return {
+        code: factories.DepartmentFactory(code=code, name=name)
+        for code, name in (("D-SOMU", "総務課"), ("D-DIGI", "デジタル戦略課"), ("D-JINJI", "人事課"))
+    }
+
+
+@pytest.fixture
+def roster(departments):
+    """The people of the directory as HR's roster has them (older data for some)."""
+    return {
+        "70001": factories.UserFactory(
+            employee_number="70001", last_name="山田", first_name="花子",
+            last_name_kana="ヤマダ", first_name_kana="ハナコ", email="yamada@city.moka.example.jp",
+            department=departments["D-SOMU"], grade=Grade.SHUJI,
+        ),
+        "70002": factories.UserFactory(
+            employee_number="70002", last_name="石井", first_name="学", last_name_kana="イシイ",
+            first_name_kana="マナブ", email="ishii@city.moka.example.jp",
+            department=departments["D-DIGI"], grade=Grade.KAKARICHO,
+        ),
+        "70004": factories.UserFactory(
+            employee_number="70004", email="kyushoku@city.moka.example.jp",
+            department=departments["D-SOMU"],
+        ),
+    }
+
