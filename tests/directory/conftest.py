@@ -36,7 +36,8 @@ def ldap_env(server: Slapd, **overrides) -> dict:
         "LDAP_BIND_PASSWORD": SERVICE_PASSWORD,
         "LDAP_USER_BASE": PEOPLE,
         "LDAP_LOGIN_ATTRIBUTE": "uid",
-        "LDAP_USER_FILTER": "(objectClass=inetOrgPerson)",
+        # Like AD's default filter, leaves out disabled (password-policy locked) accounts.
+        "LDAP_USER_FILTER": "(&(objectClass=inetOrgPerson)(!(pwdAccountLockedTime=*)))",
         "LDAP_GROUP_BASE": GROUPS,
         "LDAP_GROUP_TYPE": "group_of_names",
         "LDAP_ROLE_GROUPS": f"organiser={ORGANISER_GROUP};hr_admin={HR_GROUP}",

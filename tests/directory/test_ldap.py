@@ -187,12 +187,6 @@ def test_break_glass_still_works_when_the_directory_is_down(client, directory, s
     assert signed_in_user(client) == keeper
 
 
-def test_a_typed_number_in_full_width_digits_finds_the_same_person(client, directory, roster):
-    sign_in(client, "７０００１", "pass-70001")
-
-    assert signed_in_user(client) in (None, roster["70001"])
-
-
 def test_the_login_page_words_the_password_form_for_the_directory(client, directory):
     response = client.get(reverse("account_login"))
 
@@ -206,3 +200,13 @@ def test_directory_settings_refuse_a_role_they_cannot_map(slapd, settings):
 
     with pytest.raises(ConfigError):
         configure_ldap(settings, ldap_env(slapd, LDAP_ROLE_GROUPS="superuser=cn=x"))
+
+
+def test_the_directory_itself_refuses_a_locked_account_that_the_filter_lets_through(
+    client, slapd, roster, settings
+):
+    configure_ldap(settings, ldap_env(slapd, LDAP_USER_FILTER="(objectClass=inetOrgPerson)"))
+
+    sign_in(client, "70004", "pass-70004")
+
+    assert signed_in_user(client) is None
