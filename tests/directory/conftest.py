@@ -6,7 +6,15 @@ from accounts.directory import config
 from accounts.models import Grade
 from tests import factories
 
-from .ldap_server import GROUPS, HR_GROUP, ORGANISER_GROUP, PEOPLE, SERVICE_DN, SERVICE_PASSWORD, Slapd
+from .ldap_server import (
+    GROUPS,
+    HR_GROUP,
+    ORGANISER_GROUP,
+    PEOPLE,
+    SERVICE_DN,
+    SERVICE_PASSWORD,
+    Slapd,
+)
 
 LOCAL_BACKENDS = [
     "accounts.directory.backends.LocalModelBackend",

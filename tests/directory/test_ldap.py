@@ -9,7 +9,6 @@ from tests import factories
 from .conftest import configure_ldap, ldap_env
 from .ldap_server import ORGANISER_GROUP
 
-
 PERSON_FIELDS = [
     f.attname for f in User._meta.concrete_fields if f.attname not in {"last_login"}
 ]
