@@ -25,8 +25,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ..audit import audit_record
 from ..exceptions import DirectorySignInRefused
-from ..models import User
+from ..models import AuditAction, User
 from ..services import COLUMNS, RosterRow, roster_import
 from .config import MAPPABLE_ROLES, ROSTER_FIELDS
 
@@ -107,18 +108,21 @@ def directory_sign_in(
             raise refusal("inactive")
         number = (user.employee_number if user else None) or employee_number
         if number:
-            result = roster_import(
-                rows=[_roster_row(user, number, values)], full_roster=False, dry_run=False
-            )
-            if result.errors:
+            rows = [_roster_row(user, number, values)]
+            # A preview first: a sign-in that changes nothing writes nothing (and leaves no
+            # 操作ログ entry); one that does goes through the roster import as HR's would.
+            preview = roster_import(rows=rows, full_roster=False, dry_run=True)
+            if preview.errors:
                 if user is None:
                     raise refusal("incomplete")
                 # The person may still sign in; HR sees the roster differences on import.
                 logger.warning(
                     "directory attributes of user %s not applied (%d problems)",
                     user.pk,
-                    len(result.errors[0].messages),
+                    len(preview.errors[0].messages),
                 )
+            elif preview.changes_anything:
+                roster_import(rows=rows, full_roster=False, dry_run=False)
             user = User.objects.get(employee_number=number)
         if roles is not None:
             directory_roles_sync(user=user, roles=set(roles), managed_roles=set(managed_roles))
@@ -137,5 +141,10 @@ def directory_roles_sync(*, user: User, roles: set[str], managed_roles: set[str]
     if remove:
         user.groups.remove(*Group.objects.filter(name__in=remove))
     if add or remove:
-        logger.info("directory roles of user %s changed (+%d, -%d)", user.pk, len(add), len(remove))
+        audit_record(
+            actor=None,
+            action=AuditAction.ROLE_CHANGE,
+            target=user,
+            detail={"source": "directory", "added": sorted(add), "removed": sorted(remove)},
+        )
     return add | remove

@@ -209,3 +209,24 @@ def test_the_directory_itself_refuses_a_locked_account_that_the_filter_lets_thro
     sign_in(client, "70004", "pass-70004")
 
     assert signed_in_user(client) is None
+
+
+def test_a_role_the_directory_gives_is_recorded_in_the_audit_log(client, directory, roster):
+    from accounts.models import AuditAction, AuditEntry
+
+    sign_in(client, "70002", "pass-70002")
+
+    entry = AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE)
+    assert entry.detail == {"source": "directory", "added": ["organiser"], "removed": []}
+
+
+def test_a_sign_in_that_changes_nothing_leaves_no_roster_entry_in_the_audit_log(
+    client, directory, roster
+):
+    from accounts.models import AuditAction, AuditEntry
+
+    sign_in(client, "70001", "pass-70001")  # 主事 → 主任: one roster change
+    client.logout()
+    sign_in(client, "70001", "pass-70001")
+
+    assert AuditEntry.objects.filter(action=AuditAction.ROSTER_IMPORT).count() == 1
