@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.internal import jwtkit
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import render
 
 from ..exceptions import DirectorySignInRefused
@@ -88,3 +94,31 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not sociallogin.is_existing:
             sociallogin.connect(request, user)
         request.session[IDP_MFA_PENDING] = user.pk if asserts_mfa(claims) else None
+
+
+class VerifyingOIDCAdapter(OpenIDConnectOAuth2Adapter):
+    """allauth's OpenID Connect adapter, but the ID token's signature is always checked
+    against the provider's published keys. allauth skips that check when the token came
+    straight from the token endpoint (which OIDC Core allows only over TLS); a city
+    network may pass that call through proxies, and a forged token naming someone else
+    must never sign anyone in (tests/directory/test_oidc.py shows one was accepted)."""
+
+    def _decode_id_token(self, app, id_token: str) -> dict:
+        return jwtkit.verify_and_decode(
+            credential=id_token,
+            keys_url=self.openid_config["jwks_uri"],
+            issuer=self.openid_config["issuer"],
+            audience=app.client_id,
+            lookup_kid=jwtkit.lookup_kid_jwk,
+            verify_signature=True,
+        )
+
+
+@login_not_required
+def oidc_callback(request, provider_id):
+    """allauth's callback view with `VerifyingOIDCAdapter` (routed before allauth's)."""
+    try:
+        view = OAuth2CallbackView.adapter_view(VerifyingOIDCAdapter(request, provider_id))
+        return view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None

@@ -99,3 +99,31 @@ def roster(departments):
         ),
     }
 
+
+
+# --- OpenID Connect: the test identity provider (django-oidc-provider) -----------------
+
+
+@pytest.fixture(scope="session")
+def oidc_idp():
+    from .oidc_server import OIDCProvider
+
+    server = OIDCProvider().start()
+    yield server
+    server.stop()
+
+
+def configure_oidc(settings, idp, **overrides) -> None:
+    from .oidc_server import CLIENT_ID, CLIENT_SECRET
+
+    env = {
+        "OIDC_SERVER_URL": idp.issuer,
+        "OIDC_CLIENT_ID": CLIENT_ID,
+        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        "OIDC_NAME": "真岡市庁内アカウント",
+        "OIDC_ROLE_MAP": "organiser=DX推進担当;hr_admin=人事担当",
+    }
+    env.update(overrides)
+    conf = config.oidc_settings(env)
+    settings.DIRECTORY_OIDC = conf
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [conf["app"]]}}
