@@ -255,3 +255,45 @@ def test_the_login_page_shows_the_city_button_first_and_the_local_form_under_it(
     html = client.get(reverse("account_login")).content.decode()
 
     assert html.index("真岡市庁内アカウントでログイン") < html.index('name="password"')
+
+
+def with_totp(user):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return user
+
+
+def test_our_totp_is_still_asked_when_the_provider_does_not_assert_mfa(client, idp):
+    with_totp(factories.UserFactory(employee_number="20001"))
+    idp.configure(people={"20001": idp_person("20001", amr=["pwd"])}, redirect_uris=[CALLBACK])
+
+    response = sso_sign_in(client, idp)
+
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert current_user(client) is None
+
+
+def test_no_second_totp_when_the_provider_asserts_mfa(client, idp):
+    person = with_totp(factories.UserFactory(employee_number="20001"))
+    idp.configure(people={"20001": idp_person("20001", amr=["pwd", "mfa"])},
+                  redirect_uris=[CALLBACK])
+
+    sso_sign_in(client, idp)
+
+    assert current_user(client) == person
+    assert client.session["directory_idp_mfa"] is True
+
+
+def test_a_password_sign_in_after_a_provider_mfa_sign_in_does_not_inherit_it(client, idp):
+    from tests.directory.test_ldap import sign_in
+
+    factories.UserFactory(employee_number="20001")
+    other = with_totp(factories.UserFactory(employee_number="20002"))
+    idp.configure(people={"20001": idp_person("20001", amr=["mfa"])}, redirect_uris=[CALLBACK])
+    sso_sign_in(client, idp)
+    client.logout()
+
+    response = sign_in(client, other.employee_number, "pass-word-123")
+
+    assert response["Location"] == reverse("mfa_authenticate")
