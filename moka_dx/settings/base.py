@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -117,6 +118,7 @@ _ldap = _directory.ldap_settings(os.environ)
 globals().update(_ldap)  # AUTH_LDAP_* for django-auth-ldap, DIRECTORY_LDAP_* for us
 DIRECTORY_LDAP_ENABLED = bool(_ldap)
 DIRECTORY_OIDC = _directory.oidc_settings(os.environ)
+DIRECTORY_SAML = _directory.saml_settings(os.environ)
 DIRECTORY_CREATE_USERS = env.bool("DIRECTORY_CREATE_USERS", default=False)
 SSO_MFA_AMR = _directory.mfa_amr_values(os.environ)
 LOCAL_LOGIN = _directory.local_login_policy(os.environ)
@@ -155,6 +157,10 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_ADAPTER = "accounts.directory.sso.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"APPS": [DIRECTORY_OIDC["app"]] if DIRECTORY_OIDC else []},
+    "saml": {
+        "provider_class": "accounts.directory.sso.CitySAMLProvider",
+        "APPS": [DIRECTORY_SAML["app"]] if DIRECTORY_SAML else [],
+    },
 }
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # we match by 職員番号 / e-mail ourselves
