@@ -227,3 +227,22 @@ def saml_settings(env: Mapping[str, str]) -> dict:
             if v.strip()
         ),
     }
+
+
+def sign_in_origins(oidc: dict, saml: dict) -> list[str]:
+    """Origins the sign-in buttons' form posts redirect to: CSP `form-action` must admit
+    them, or the browser stops the redirect to the identity provider."""
+    from urllib.parse import urlsplit
+
+    urls = []
+    if oidc:
+        urls.append(oidc["app"]["settings"]["server_url"])
+    if saml:
+        idp = saml["app"]["settings"]["idp"]
+        urls.append(idp.get("sso_url") or idp.get("metadata_url", ""))
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc and f"{parts.scheme}://{parts.netloc}" not in origins:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins

@@ -274,7 +274,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # the city's identity provider, where the sign-in buttons' posts redirect
+        "form-action": ["'self'", *_directory.sign_in_origins(DIRECTORY_OIDC, DIRECTORY_SAML)],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

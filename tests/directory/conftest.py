@@ -113,6 +113,17 @@ def oidc_idp():
     server.stop()
 
 
+def _admit_sign_in_origins(settings) -> None:
+    policy = dict(settings.CONTENT_SECURITY_POLICY)
+    directives = dict(policy["DIRECTIVES"])
+    directives["form-action"] = [
+        "'self'",
+        *config.sign_in_origins(settings.DIRECTORY_OIDC, settings.DIRECTORY_SAML),
+    ]
+    policy["DIRECTIVES"] = directives
+    settings.CONTENT_SECURITY_POLICY = policy
+
+
 def configure_oidc(settings, idp, **overrides) -> None:
     from .oidc_server import CLIENT_ID, CLIENT_SECRET
 
@@ -126,7 +137,10 @@ def configure_oidc(settings, idp, **overrides) -> None:
     env.update(overrides)
     conf = config.oidc_settings(env)
     settings.DIRECTORY_OIDC = conf
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [conf["app"]]}}
+    providers = dict(settings.SOCIALACCOUNT_PROVIDERS)
+    providers["openid_connect"] = {"APPS": [conf["app"]]}
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    _admit_sign_in_origins(settings)
 
 
 # --- SAML 2.0: the test identity provider (pysaml2) --------------------------------------
@@ -158,3 +172,4 @@ def configure_saml(settings, idp, **overrides) -> None:
     providers = dict(settings.SOCIALACCOUNT_PROVIDERS)
     providers["saml"] = {**providers["saml"], "APPS": [conf["app"]]}
     settings.SOCIALACCOUNT_PROVIDERS = providers
+    _admit_sign_in_origins(settings)

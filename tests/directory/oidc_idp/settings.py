@@ -50,3 +50,7 @@ OIDC_IDTOKEN_PROCESSING_HOOK = "tests.directory.oidc_idp.views.id_token_hook"
 OIDC_EXTRA_SCOPE_CLAIMS = "tests.directory.oidc_idp.views.CityScopeClaims"
 OIDC_IDTOKEN_INCLUDE_CLAIMS = True
 OIDC_SKIP_CONSENT_EXPIRE = 0
+# Cookies are shared by every port of 127.0.0.1: the provider must not overwrite the
+# portal's session in the browser journeys (a real provider lives on its own host).
+SESSION_COOKIE_NAME = "idp_sessionid"
+CSRF_COOKIE_NAME = "idp_csrftoken"
