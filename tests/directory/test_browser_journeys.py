@@ -1,7 +1,7 @@
 """Signing in with the city's identity provider in a real browser (Debian's Chromium):
 the portal's button, the provider's own login and consent pages, the redirect back, the
 session — against a real OpenID Connect provider and a real SAML identity provider, each
-in its own process (tests/directory). Screenshots: artifacts/screenshots/sso-*.png."""
+in its own process. Screenshots: artifacts/screenshots/sso-*.png."""
 
 import re
 
@@ -10,12 +10,8 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests import factories
-from tests.directory.conftest import (  # the servers' fixtures, used by name  # noqa: F401
-    configure_oidc,
-    configure_saml,
-    oidc_idp,
-    saml_idp_server,
-)
+from tests.browser.conftest import SCREENSHOTS
+from tests.directory.conftest import configure_oidc, configure_saml
 from tests.directory.test_oidc import idp_person
 from tests.directory.test_saml import saml_person
 
@@ -25,6 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def local_url(live_server) -> str:
     """The live server by address: python3-saml refuses single-label hosts (localhost)."""
     return live_server.url.replace("localhost", "127.0.0.1")
+
+
+@pytest.fixture
+def shoot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shoot(page, journey: str, step: str):
+        page.screenshot(path=str(SCREENSHOTS / f"{journey}-{step}.png"), full_page=True)
+
+    return _shoot
 
 
 @pytest.fixture
