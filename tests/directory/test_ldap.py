@@ -230,3 +230,16 @@ def test_a_sign_in_that_changes_nothing_leaves_no_roster_entry_in_the_audit_log(
     sign_in(client, "70001", "pass-70001")
 
     assert AuditEntry.objects.filter(action=AuditAction.ROSTER_IMPORT).count() == 1
+
+
+def test_a_directory_organiser_reaches_the_organiser_pages_and_staff_do_not(
+    client, directory, roster
+):
+    from django.test import Client
+
+    sign_in(client, "70002", "pass-70002")  # in the DX推進担当 group
+    staff = Client()
+    sign_in(staff, "70001", "pass-70001")
+
+    assert client.get(reverse("projects:organiser_project_list")).status_code == 200
+    assert staff.get(reverse("projects:organiser_project_list")).status_code in (403, 404)
