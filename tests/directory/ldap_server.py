@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import base64
 import shutil
-import socket
 import subprocess
-import tempfile
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from tests.processes import ServerProcess
 
 SUFFIX = "dc=city,dc=moka,dc=example"
 SERVICE_DN = f"cn=dx-portal,ou=services,{SUFFIX}"
@@ -134,20 +132,14 @@ def seed_ldif(people: list[Person]) -> str:
     return "\n\n".join("\n".join(e) for e in entries) + "\n"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Slapd:
+class Slapd(ServerProcess):
     """slapd on 127.0.0.1:<private port>, seeded, stopped and removed by `stop()`."""
 
+    name = "slapd"
+
     def __init__(self, people: list[Person] | None = None):
+        super().__init__("moka_slapd_")
         self.people = people or DEFAULT_PEOPLE
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="moka_slapd_"))
-        self.process: subprocess.Popen | None = None
 
     @property
     def uri(self) -> str:
@@ -166,21 +158,9 @@ class Slapd:
             ["/usr/sbin/slapadd", "-f", str(conf), "-l", str(ldif)],
             check=True, capture_output=True,
         )
-        self.process = subprocess.Popen(
-            ["/usr/sbin/slapd", "-f", str(conf), "-h", self.uri, "-d", "0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("slapd did not start")
+        self.spawn(["/usr/sbin/slapd", "-f", str(conf), "-h", self.uri, "-d", "0"])
+        self.wait_until(self.accepts_connections, 15)
+        return self
 
     def modify(self, ldif: str) -> None:
         """Change the directory as its administrators would (ldapmodify as the root DN)."""
@@ -189,13 +169,3 @@ class Slapd:
              "admin-secret"],
             input=ldif.encode(), check=True, capture_output=True,
         )
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        shutil.rmtree(self.dir, ignore_errors=True)

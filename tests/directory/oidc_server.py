@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
-from pathlib import Path
 
-from tests.processes import ROOT, free_port
+from tests.processes import ROOT, ServerProcess
 
 CLIENT_ID = "dx-portal"
 CLIENT_SECRET = "s3cret"
 
 
-class OIDCProvider:
+class OIDCProvider(ServerProcess):
+    name = "test OpenID Connect provider"
+
     def __init__(self):
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="moka_idp_"))
-        self.process: subprocess.Popen | None = None
+        super().__init__("moka_idp_")
 
     @property
     def url(self) -> str:
@@ -52,25 +48,21 @@ class OIDCProvider:
     def start(self) -> OIDCProvider:
         self._manage("migrate", "--noinput", "-v", "0")
         self._manage("creatersakey")
-        self.process = subprocess.Popen(
+        self.spawn(
             [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}",
              "--noreload", "--skip-checks"],
             cwd=ROOT, env=self._env(),
-            stdout=(self.dir / "idp.log").open("wb"), stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.issuer}/.well-known/openid-configuration",  # noqa: S310
-                                            timeout=1):
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        log = (self.dir / "idp.log").read_text(errors="replace")[-2000:]
-        self.stop()
-        raise RuntimeError(f"test identity provider did not start:\n{log}")
+        self.wait_until(self._answers)
+        return self
+
+    def _answers(self) -> bool:
+        url = f"{self.issuer}/.well-known/openid-configuration"
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310
+                return True
+        except OSError:
+            return False
 
     def configure(self, *, people: dict, redirect_uris: list[str], tamper: str = "") -> None:
         """people: {username: {"password": …, "claims": {…}, "active": bool}}."""
@@ -81,13 +73,3 @@ class OIDCProvider:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             assert json.loads(answer.read())["ok"]
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        shutil.rmtree(self.dir, ignore_errors=True)
