@@ -14,7 +14,7 @@ from accounts.roles import Role
 from tests import factories
 
 from .conftest import configure_saml
-from .test_oidc import form_inputs
+from .test_oidc import current_user, form_inputs, snapshot
 
 LOGIN = "/accounts/saml/city/login/"
 METADATA = "/accounts/saml/city/metadata/"
@@ -82,21 +82,6 @@ def post_to_acs(client, form):
 
 def saml_sign_in(client, idp, username="20001"):
     return post_to_acs(client, idp_response(client, idp, username))
-
-
-def current_user(client):
-    response = client.get(reverse("home"))
-    return response.wsgi_request.user if response.status_code == 200 else None
-
-
-def snapshot():
-    from allauth.socialaccount.models import SocialAccount
-
-    return (
-        list(User.objects.order_by("pk").values_list("pk", "is_active", "email")),
-        list(User.groups.through.objects.order_by("pk").values_list("user_id", "group_id")),
-        list(SocialAccount.objects.values_list("uid", "user_id")),
-    )
 
 
 def test_staff_sign_in_through_the_city_saml_provider(client, saml_idp):
