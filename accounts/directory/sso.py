@@ -33,16 +33,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..exceptions import DirectorySignInRefused
 from .services import directory_sign_in, refusal
+from .session import IDP_MFA_PENDING
 
 SAML_CONTEXTS_KEY = "_authn_contexts"
 SAML_ASSERTION_KEY = "_assertion_id"
 SAML_LIFETIME_KEY = "_assertion_seconds"
 REPLAYED = _("この認証応答は既に使われています。もう一度ログインしてください。")
 
-#: Session keys: the user whose sign-in the identity provider asserted as MFA (read and
-#: removed by the MFA stage of that same sign-in), and the lasting mark on the session.
-IDP_MFA_PENDING = "directory_idp_mfa_user"
-IDP_MFA_SESSION = "directory_idp_mfa"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 
-from .sso import IDP_MFA_PENDING, IDP_MFA_SESSION
+from .session import IDP_MFA_PENDING, IDP_MFA_SESSION
 
 
 class AuthenticateStage(AllauthAuthenticateStage):
@@ -18,7 +18,3 @@ class AuthenticateStage(AllauthAuthenticateStage):
             return False
         return super()._should_handle(request)
 
-
-def session_has_idp_mfa(request) -> bool:
-    """This session's sign-in was multi-factor at the city's identity provider."""
-    return bool(getattr(request, "session", None) and request.session.get(IDP_MFA_SESSION))

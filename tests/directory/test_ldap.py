@@ -243,3 +243,22 @@ def test_a_directory_organiser_reaches_the_organiser_pages_and_staff_do_not(
 
     assert client.get(reverse("projects:organiser_project_list")).status_code == 200
     assert staff.get(reverse("projects:organiser_project_list")).status_code in (403, 404)
+
+
+def test_a_directory_organiser_must_set_up_totp_in_production(client, directory, roster, settings):
+    settings.MFA_REQUIRED_ROLES = ["hr_admin", "organiser"]
+
+    sign_in(client, "70002", "pass-70002")
+
+    response = client.get(reverse("projects:organiser_project_list"))
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_hr_lists_a_break_glass_account_in_the_user_admin(client, db):
+    hr = factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN], is_staff=True)
+    keeper = factories.UserFactory(employee_number="99997")
+    client.force_login(hr)
+
+    page = client.get(reverse("admin:accounts_user_change", args=[keeper.pk]))
+
+    assert 'name="local_login_allowed"' in page.content.decode()

@@ -297,3 +297,36 @@ def test_a_password_sign_in_after_a_provider_mfa_sign_in_does_not_inherit_it(cli
     response = sign_in(client, other.employee_number, "pass-word-123")
 
     assert response["Location"] == reverse("mfa_authenticate")
+
+
+@pytest.fixture
+def production_mfa(settings):
+    settings.MFA_REQUIRED_ROLES = ["hr_admin", "organiser"]
+
+
+def test_an_organiser_whose_provider_asserts_mfa_needs_no_totp_of_ours(
+    client, idp, production_mfa
+):
+    factories.UserFactory(employee_number="20001", roles=[Role.STAFF, Role.ORGANISER])
+    idp.configure(
+        people={"20001": idp_person("20001", roles=["DX推進担当"], amr=["pwd", "mfa"])},
+        redirect_uris=[CALLBACK],
+    )
+
+    sso_sign_in(client, idp)
+
+    assert client.get(reverse("projects:organiser_project_list")).status_code == 200
+
+
+def test_an_organiser_without_provider_mfa_must_set_up_totp_first(client, idp, production_mfa):
+    factories.UserFactory(employee_number="20001", roles=[Role.STAFF, Role.ORGANISER])
+    idp.configure(
+        people={"20001": idp_person("20001", roles=["DX推進担当"], amr=["pwd"])},
+        redirect_uris=[CALLBACK],
+    )
+
+    sso_sign_in(client, idp)
+
+    response = client.get(reverse("projects:organiser_project_list"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
