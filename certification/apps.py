@@ -8,3 +8,4 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import tasks  # noqa: F401  (registers the tasks `enqueue` queues by name)

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django.contrib.auth.models import Group
 from django.db.models import F
 from factory.django import DjangoModelFactory
@@ -313,3 +314,4 @@ class CertificationFactory(DjangoModelFactory):
     status = Certification.Status.ACTIVE
     source = Certification.Source.AUTOMATIC
     evidence = factory.LazyFunction(dict)
+    announced_at = factory.LazyFunction(timezone.now)
