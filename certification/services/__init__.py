@@ -12,6 +12,7 @@ from .decisions import (
     certification_revoke_propose,
     decision_batch_approve,
     decision_lines_reject,
+    other_decider_exists,
 )
 from .flags import certification_resolve_flag
 from .mail import AwardEmailsFailed, send_award_emails
@@ -32,6 +33,7 @@ __all__ = [
     "decision_batch_approve",
     "decision_lines_reject",
     "mark_stale",
+    "other_decider_exists",
     "recompute_run_start",
     "send_award_emails",
 ]
