@@ -704,9 +704,12 @@ def _poison(world):
     )
     from certification import services as certification_services
 
-    certification_services.certification_revoke(
+    line = certification_services.certification_revoke_propose(
         certification=world.certification, reason=f"R{PAYLOAD}", by=world.hr_admin
     )
+    from tests.certification.helpers import approve
+
+    approve(line)
 
 
 XSS_PAGES = [

@@ -40,9 +40,9 @@ def flag_reason(level: int) -> str:
 
 
 def _decision_note(text: str, decision_number: str) -> str:
-    if not decision_number:
-        return text
-    return _("%(text)s（決裁番号 %(number)s）") % {"text": text, "number": decision_number}
+    """The history reason of a published change: the reason itself (the 決裁番号 is on
+    the certification, and the decision's own history and audit row say who decided)."""
+    return text
 
 
 def publish(
