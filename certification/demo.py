@@ -67,9 +67,7 @@ def _pending_grant(hr: User) -> int:
         return 0
     if Certification.objects.filter(user=person).exists():
         return 0
-    certification_grant_propose(
-        user=person, level=1, fiscal_year=2024, reason=GRANT_REASON, by=hr
-    )
+    certification_grant_propose(user=person, level=1, fiscal_year=2024, reason=GRANT_REASON, by=hr)
     return 1
 
 

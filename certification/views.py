@@ -1,4 +1,3 @@
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ STATE_LABELS = {
     rules.UNMET: (gettext_lazy("未達"), "secondary"),
     rules.PENDING: (gettext_lazy("評価待ち"), "warning"),
 }
+
 
 def _state(state: str) -> dict:
     label, colour = STATE_LABELS[state]

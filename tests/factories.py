@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 from django.contrib.auth.models import Group
 from django.db.models import F
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Department, Grade, User

@@ -6,8 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from certification.exceptions import ReasonRequired
-from certification.models import Certification, RecomputeRun
-from certification.models import DecisionLine
+from certification.models import Certification, DecisionLine, RecomputeRun
 from certification.services import certification_grant_propose, certification_revoke_propose
 from tests import factories
 from tests.certification.helpers import Raters, approve, scored_team
