@@ -168,9 +168,11 @@ def test_a_failing_smtp_server_loses_no_award_email_and_a_retry_delivers_the_res
             raise smtplib.SMTPServerDisconnected("gone")
         return real_send(self, messages)
 
-    with mock.patch.object(mail.backends.locmem.EmailBackend, "send_messages", flaky):
-        with pytest.raises(AwardEmailsFailed):
-            send_award_emails(certification_ids=[c.pk for c in certs])
+    with (
+        mock.patch.object(mail.backends.locmem.EmailBackend, "send_messages", flaky),
+        pytest.raises(AwardEmailsFailed),
+    ):
+        send_award_emails(certification_ids=[c.pk for c in certs])
     assert len(mail.outbox) == 2
     owed = Certification.objects.filter(announced_at__isnull=True)
     assert list(owed) == [certs[1]]
