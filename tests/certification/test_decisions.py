@@ -274,3 +274,27 @@ def test_a_run_counts_restored_certifications(raters, automatic_mode):
     certifications_recompute(run=run, user_ids=[member.pk])
     run.refresh_from_db()
     assert run.restored == 1
+
+
+def test_approvals_rejections_grants_and_revocations_are_in_the_audit_log(raters):
+    from accounts.models import AuditEntry
+
+    preparer, decider = _hr(), _hr()
+    person = factories.UserFactory()
+    line = certification_grant_propose(
+        user=person, level=1, fiscal_year=2024, reason="研修修了", by=preparer
+    )
+    approve(line, by=decider, number="真DX第5号")
+    cert = Certification.objects.get(user=person)
+    from certification.services import certification_revoke_propose
+
+    revoke = certification_revoke_propose(certification=cert, reason="誤り", by=preparer)
+    decision_lines_reject(lines=[revoke], reason="再確認の結果、維持", by=decider)
+    steps = list(AuditEntry.objects.order_by("pk").values_list("action", "detail__step", "actor"))
+    assert steps == [
+        ("certification_grant", "grant_proposed", preparer.pk),
+        ("certification_approve", "batch_approved", decider.pk),
+        ("certification_grant", "granted", decider.pk),
+        ("certification_revoke", "revoke_proposed", preparer.pk),
+        ("certification_reject", "line_rejected", decider.pk),
+    ]
