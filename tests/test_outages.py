@@ -78,10 +78,12 @@ def test_a_meeting_closed_while_redis_is_down_is_certified_once_redis_returns(
 
         # Approval mode (the default): the recompute proposes each member's award.
         assert wait_until(
-            lambda: DecisionLine.objects.filter(
-                user_id__in=members, kind="award", status="pending"
-            ).count()
-            == len(members),
+            lambda: (
+                DecisionLine.objects.filter(
+                    user_id__in=members, kind="award", status="pending"
+                ).count()
+                == len(members)
+            ),
             90,
         ), worker.log_path.read_text()[-3000:]
         assert not StaleUser.objects.exists()

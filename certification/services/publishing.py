@@ -32,6 +32,20 @@ class NewCertification:
     reason: str = ""
 
 
+def enrich(evidence, teams: dict):
+    """Add each team's name and project title beside its id, so HR reads names."""
+    if isinstance(evidence, dict):
+        out = {key: enrich(value, teams) for key, value in evidence.items()}
+        info = teams.get(evidence.get("team")) if "team" in evidence else None
+        if info is not None:
+            out["team_name"] = info.name
+            out["project_title"] = info.project_title
+        return out
+    if isinstance(evidence, list):
+        return [enrich(item, teams) for item in evidence]
+    return evidence
+
+
 def flag_reason(level: int) -> str:
     return _(
         "再計算の結果、現在の評価データでは%(level)sの認定条件を満たしていません。"

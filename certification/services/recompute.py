@@ -30,7 +30,6 @@ What happens to those changes depends on `settings.CERTIFICATION_PUBLISH_MODE`
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,14 +37,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 
 from .. import rules, selectors
 from ..enqueue import enqueue_recompute_all
-from ..models import Certification, DecisionBatch, DecisionLine, RecomputeRun, StaleUser
-from . import publishing
+from ..models import Certification, DecisionLine, RecomputeRun, StaleUser
+from . import proposing, publishing
 
 logger = logging.getLogger(__name__)
 
@@ -80,20 +78,6 @@ class _Diff:
         ids = {user_id for user_id, _award in self.create}
         ids |= {user_id for pk, user_id, *_ in rows if pk in self.flag or pk in self.restore}
         return ids
-
-
-def _enrich(evidence, teams: dict[int, selectors.TeamInfo]):
-    """Add each team's name and project title beside its id, so HR reads names."""
-    if isinstance(evidence, dict):
-        out = {key: _enrich(value, teams) for key, value in evidence.items()}
-        info = teams.get(evidence.get("team")) if "team" in evidence else None
-        if info is not None:
-            out["team_name"] = info.name
-            out["project_title"] = info.project_title
-        return out
-    if isinstance(evidence, list):
-        return [_enrich(item, teams) for item in evidence]
-    return evidence
 
 
 def _diff(outcomes: dict[int, rules.Outcome], rows) -> _Diff:
@@ -198,137 +182,13 @@ def _publish(diff: _Diff, teams, *, notify: bool) -> dict[str, int]:
             user_id=user_id,
             level=int(award.level),
             fiscal_year=award.fiscal_year,
-            evidence=_enrich(award.evidence, teams),
+            evidence=publishing.enrich(award.evidence, teams),
         )
         for user_id, award in diff.create
     ]
     created = publishing.publish(new, decided_on=timezone.localdate(), notify=notify)
     flagged, restored = publishing.set_flags(diff.flag, diff.restore)
     return {"created": len(created), "flagged": flagged, "restored": restored}
-
-
-# --- approval mode: propose ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Proposal:
-    user_id: int
-    kind: str
-    level: int
-    fiscal_year: int
-    certification_id: int | None
-    evidence: dict = field(hash=False)
-    reason: str = ""
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.user_id, self.level, self.kind)
-
-    def same_as(self, line) -> bool:
-        return (
-            line.fiscal_year == self.fiscal_year
-            and line.certification_id == self.certification_id
-            and line.evidence == self.evidence
-        )
-
-
-def _proposals(diff: _Diff, outcomes, rows, teams) -> list[_Proposal]:
-    by_pk = {pk: (user_id, level, year) for pk, user_id, level, _s, _src, year in rows}
-    result = [
-        _Proposal(
-            user_id,
-            Kind.AWARD,
-            int(award.level),
-            award.fiscal_year,
-            None,
-            _enrich(award.evidence, teams),
-        )
-        for user_id, award in diff.create
-    ]
-    for pk, reason in diff.flag.items():
-        user_id, level, year = by_pk[pk]
-        result.append(_Proposal(user_id, Kind.FLAG, level, year, pk, {}, reason))
-    for pk in diff.restore:
-        user_id, level, year = by_pk[pk]
-        award = outcomes[user_id].award_for(rules.Level(level))
-        evidence = _enrich(award.evidence, teams) if award is not None else {}
-        result.append(_Proposal(user_id, Kind.RESTORE, level, year, pk, evidence))
-    return result
-
-
-def _machine_lines(user_ids: list[int] | None):
-    """Pending and rejected machine proposals of `user_ids` (None: everyone), one query."""
-    qs = DecisionLine.objects.filter(
-        kind__in=DecisionLine.MACHINE_KINDS, status__in=[LineStatus.PENDING, LineStatus.REJECTED]
-    )
-    if user_ids is not None:
-        qs = qs.filter(user_id__in=user_ids)
-    return list(
-        qs.only(
-            "pk",
-            "user_id",
-            "kind",
-            "level",
-            "fiscal_year",
-            "certification_id",
-            "evidence",
-            "status",
-        ).order_by()
-    )
-
-
-def _proposal_changes(proposals: list[_Proposal], lines, scope: set[int]):
-    """(new proposals, pending lines to supersede) given the existing machine lines."""
-    pending = {(ln.user_id, ln.level, ln.kind): ln for ln in lines if ln.status == "pending"}
-    rejected: dict[tuple, list] = {}
-    for line in lines:
-        if line.status == LineStatus.REJECTED:
-            rejected.setdefault((line.user_id, line.level, line.kind), []).append(line)
-    new, keep = [], set()
-    for proposal in proposals:
-        current = pending.get(proposal.key)
-        if current is not None and proposal.same_as(current):
-            keep.add(current.pk)
-        elif not any(proposal.same_as(line) for line in rejected.get(proposal.key, ())):
-            new.append(proposal)
-    supersede = [
-        line.pk for key, line in pending.items() if key[0] in scope and line.pk not in keep
-    ]
-    return new, supersede
-
-
-def _rule_sets_json(data: selectors.Gathered, years: Iterable[int]) -> dict[str, dict]:
-    return {
-        str(year): dataclasses.asdict(data.rule_sets.get(year) or rules.RuleSet(fiscal_year=year))
-        for year in sorted(set(years))
-    }
-
-
-def _propose(new: list[_Proposal], supersede: list[int], data) -> dict[str, int]:
-    superseded = publishing.supersede_lines(
-        supersede, reason="再計算の結果、この起案は現在のデータと一致しなくなりました"
-    )
-    if new:
-        batch = DecisionBatch(rule_sets=_rule_sets_json(data, (p.fiscal_year for p in new)))
-        batch._change_reason = "再計算による起案"
-        batch.full_clean()
-        batch.save()
-        lines = []
-        for p in new:
-            line = DecisionLine(
-                batch=batch,
-                user_id=p.user_id,
-                kind=p.kind,
-                level=p.level,
-                fiscal_year=p.fiscal_year,
-                certification_id=p.certification_id,
-                evidence=p.evidence,
-                reason=p.reason,
-            )
-            line._change_reason = "再計算による起案"
-            lines.append(line)
-        bulk_create_with_history(lines, DecisionLine)
-    return {"proposed": len(new), "superseded": superseded}
 
 
 # --- the recompute ---------------------------------------------------------------------------
@@ -339,8 +199,8 @@ def _changes(outcomes, rows, lines, data, scope: set[int]):
     diff = _diff(outcomes, rows)
     if not approval_mode():
         return diff, [], []
-    proposals = _proposals(diff, outcomes, rows, data.teams)
-    new, supersede = _proposal_changes(proposals, lines, scope)
+    proposals = proposing.proposals(diff, outcomes, rows, data.teams)
+    new, supersede = proposing.changes(proposals, lines, scope)
     return diff, new, supersede
 
 
@@ -389,7 +249,7 @@ def certifications_recompute(
         stale = list(stale_qs)
         data = selectors.gather(user_ids=explicit)
         rows = _certification_rows(explicit)
-        lines = _machine_lines(explicit) if approval_mode() else []
+        lines = proposing.machine_lines(explicit) if approval_mode() else []
         ids = _candidates(data, rows, stale, lines) if explicit is None else explicit
 
         on_step = None
@@ -425,11 +285,11 @@ def certifications_recompute(
                     .values_list("pk", flat=True)
                 )
                 rows = _certification_rows(affected)
-                lines = _machine_lines(affected) if approval_mode() else []
+                lines = proposing.machine_lines(affected) if approval_mode() else []
                 mine = {u: outcomes[u] for u in affected if u in outcomes}
                 diff, new, supersede = _changes(mine, rows, lines, data, set(affected))
                 if approval_mode():
-                    counts.update(_propose(new, supersede, data))
+                    counts.update(proposing.propose(new, supersede, data))
                 else:
                     counts.update(_publish(diff, data.teams, notify=notify))
             if stale:

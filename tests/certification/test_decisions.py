@@ -298,3 +298,13 @@ def test_approvals_rejections_grants_and_revocations_are_in_the_audit_log(raters
         ("certification_revoke", "revoke_proposed", preparer.pk),
         ("certification_reject", "line_rejected", decider.pk),
     ]
+
+
+@pytest.mark.parametrize(
+    ("year", "prefix"), [(2018, "H30"), (2019, "R1"), (2024, "R6"), (1988, "S63")]
+)
+def test_the_certificate_number_uses_the_era_table(year, prefix):
+    from certification.pdf import certificate_number
+
+    cert = factories.CertificationFactory.build(fiscal_year=year)
+    assert certificate_number(cert).split("-")[0] == prefix
