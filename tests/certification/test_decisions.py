@@ -308,3 +308,23 @@ def test_the_certificate_number_uses_the_era_table(year, prefix):
 
     cert = factories.CertificationFactory.build(fiscal_year=year)
     assert certificate_number(cert).split("-")[0] == prefix
+
+
+def test_an_unsupported_active_certification_is_proposed_for_flagging(raters):
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])
+    cert = factories.CertificationFactory(user=member, level=2)  # unsupported
+    certifications_recompute(user_ids=[member.pk])
+    line = DecisionLine.objects.get(user=member, kind="flag")
+    assert (line.certification, line.status) == (cert, "pending")
+    cert.refresh_from_db()
+    assert cert.status == "active"  # flagged only once decided
+
+
+def test_an_already_flagged_certification_is_never_proposed_for_flagging_again(raters):
+    """Mutant from #10 (re-flagging a flagged certification), in approval mode."""
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])
+    factories.CertificationFactory(user=member, level=2, status="flagged", flag_reason="x")
+    certifications_recompute(user_ids=[member.pk])
+    assert not DecisionLine.objects.filter(user=member, kind="flag").exists()
