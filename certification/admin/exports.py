@@ -4,11 +4,13 @@ import csv
 import io
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 
-from accounts.exports import safe_row
+from accounts.audit import audit_record
+from accounts.exports import private_no_store, safe_row
 from accounts.fiscal import fiscal_year_label
+from accounts.models import AuditAction
 
 from .. import selectors
 from ..pdf import certificate_number
@@ -62,18 +64,32 @@ class CertificationExportsMixin:
 
     def export_csv(self, request):
         """Held certifications as CSV, UTF-8 with BOM (Excel opens it as UTF-8)."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(self.EXPORT_HEADER)
-        writer.writerows(self._export_rows(request))
+        rows = list(self._export_rows(request))
+        writer.writerows(rows)
         response = HttpResponse(
             ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self._filename("csv")}"'
-        return response
+        self._record_export(request, "csv", len(rows))
+        return private_no_store(response)
+
+    def _record_export(self, request, fmt: str, count: int) -> None:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            request=request,
+            detail={"what": "certifications", "format": fmt, "rows": count},
+        )
 
     def export_xlsx(self, request):
         """Held certifications as XLSX: one sheet for everyone, one per department."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         from openpyxl import Workbook
 
         workbook = Workbook()
@@ -81,7 +97,9 @@ class CertificationExportsMixin:
         everyone.title = "全体"
         everyone.append(self.EXPORT_HEADER)
         sheets = {}
+        count = 0
         for row in self._export_rows(request):
+            count += 1
             everyone.append(row)
             key = row[1] or "所属なし"
             if key not in sheets:
@@ -98,4 +116,5 @@ class CertificationExportsMixin:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{self._filename("xlsx")}"'
-        return response
+        self._record_export(request, "xlsx", count)
+        return private_no_store(response)

@@ -8,7 +8,7 @@
 - `certification_grant_propose` / `certification_revoke_propose`: HR's manual grant and
   revocation are proposals too, decided like any other batch.
 
-Four eyes (docs/decisions/0008-certification-decisions.md): nobody decides a line about
+Four eyes (docs/decisions/0016-certification-decisions.md): nobody decides a line about
 themself (such lines stay pending, moved to a new batch, for another HR admin); with
 `CERTIFICATION_TWO_PERSON_RULE` on, the HR admin who prepared a batch does not approve it
 while another active HR admin exists.

@@ -18,7 +18,7 @@ What the rules' outcome means (docs/decisions/0005-certification-recompute.md sa
   nor is any level above it (`selectors.revocation_floor`).
 
 What happens to those changes depends on `settings.CERTIFICATION_PUBLISH_MODE`
-(docs/decisions/0008-certification-decisions.md):
+(docs/decisions/0016-certification-decisions.md):
 
 - ``automatic``: published at once (決裁日 = today, no 決裁番号), e-mails after commit;
 - ``approval`` (default): written as pending `DecisionLine`s of a new machine-prepared
