@@ -7,5 +7,8 @@ class CertificationConfig(AppConfig):
     verbose_name = _("認定")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import (
+            receivers,  # noqa: F401  (connects the signal receivers)
+            tasks,  # noqa: F401  (registers the tasks `enqueue` queues by name)
+        )
         from .credentials import checks  # noqa: F401  (registers the signing-key check)

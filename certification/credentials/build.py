@@ -74,12 +74,9 @@ def status_list_url() -> str:
 
 
 def credential_valid_from(certification: Certification) -> datetime.datetime:
-    """The credential's `validFrom`: the start of the certification's 認定日 in Tokyo.
-
-    TODO(cert): the 認定日 is the HR decision date (決裁日). Until `Certification` has
-    `decided_on`, it is the date the row was created; switch HERE, in this one place."""
-    day = certification.created_at.astimezone(TOKYO).date()
-    return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=TOKYO)
+    """The credential's `validFrom`: the start (00:00 Tokyo) of the 認定日, which is the HR
+    decision date (決裁日, `decided_on`)."""
+    return datetime.datetime.combine(certification.decided_on, datetime.time(0, 0), tzinfo=TOKYO)
 
 
 def _number(value) -> str:

@@ -22,7 +22,7 @@ def certification_for_credential(*, public_id) -> Certification:
             "fiscal_year",
             "status",
             "evidence",
-            "created_at",
+            "decided_on",
             "user__last_name",
             "user__first_name",
             "credential_status__status_list_index",

@@ -5,12 +5,13 @@ import json
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from pyld import jsonld
 
 from certification.credentials import keys
-from certification.services import certification_revoke, certifications_recompute
+from certification.services import certification_revoke_propose, certifications_recompute
 from tests import factories
-from tests.certification.helpers import Raters, scored_team
+from tests.certification.helpers import Raters, approve, scored_team
 
 CONTEXTS = Path(__file__).parent / "contexts"
 LOCAL_CONTEXTS = {
@@ -37,14 +38,17 @@ def advisor(*, team_name="窓口改善チーム", policy=(70, 80), technical=(75
     team = scored_team(Raters(), members=[member], policy=policy, technical=technical)
     team.name = team_name
     team.save(update_fields=["name"])
-    certifications_recompute(user_ids=[member.pk], notify=False)
+    # The city publishing automatically (no 認定決裁 step to go through here).
+    with override_settings(CERTIFICATION_PUBLISH_MODE="automatic"):
+        certifications_recompute(user_ids=[member.pk], notify=False)
     return member, member.certifications.get()
 
 
 def revoke(certification, *, by):
-    """HR revokes through the certification services (the one place these tests depend
-    on how revocation is decided)."""
-    return certification_revoke(certification=certification, reason="誤認定", by=by)
+    """HR revokes through the certification services: a revocation proposal, approved
+    (認定決裁). The one place these tests depend on how revocation is decided."""
+    line = certification_revoke_propose(certification=certification, reason="誤認定", by=by)
+    return approve(line, notify=False)
 
 
 def local_loader(url, options=None):

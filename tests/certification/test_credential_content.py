@@ -268,22 +268,15 @@ def test_a_manual_grant_says_hr_certified_it_without_the_reason(client):
     assert "個人的な事情" not in json.dumps(vc, ensure_ascii=False)
 
 
-@pytest.mark.parametrize(
-    ("created_at", "valid_from"),
-    [
-        # 23:59 JST on 30 June is still the 30th; 00:00 JST on 1 July is the 1st.
-        (datetime.datetime(2024, 6, 30, 14, 59, tzinfo=datetime.UTC), "2024-06-30T00:00:00+09:00"),
-        (datetime.datetime(2024, 6, 30, 15, 0, tzinfo=datetime.UTC), "2024-07-01T00:00:00+09:00"),
-    ],
-)
-def test_valid_from_is_the_certification_date_in_tokyo(client, created_at, valid_from):
+def test_valid_from_is_the_decision_date_at_midnight_in_tokyo(client):
     cert = factories.CertificationFactory()
-    Certification.objects.filter(pk=cert.pk).update(created_at=created_at)
+    Certification.objects.filter(pk=cert.pk).update(decided_on=datetime.date(2025, 5, 20))
 
     vc = decoded(client, cert)
 
-    assert vc["validFrom"] == valid_from
-    assert vc["awardedDate"] == valid_from
+    assert vc["validFrom"] == "2025-05-20T00:00:00+09:00"
+    assert vc["awardedDate"] == "2025-05-20T00:00:00+09:00"
+    assert vc["nbf"] == int(datetime.datetime(2025, 5, 19, 15, 0, tzinfo=datetime.UTC).timestamp())
 
 
 # --- JSON-LD: every term defined -----------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0001_initial'),
+        ('certification', '0003_decided_on_from_created_at'),
     ]
 
     operations = [
