@@ -808,10 +808,42 @@ def test_shuffling_the_input_changes_nothing(inputs, data) -> None:
     )
 
 
+def _direct_reading(participations, rule_sets, prior) -> dict[Level, int]:
+    """The awards read straight off the rules' wording (domain.md), one comparison each,
+    sharing nothing with `decide` but the two score helpers."""
+
+    def rules_of(year: int) -> RuleSet:
+        return rule_sets.get(year, RuleSet(fiscal_year=year))
+
+    def participates(p: Participation) -> bool:
+        score = report_score(p, rules_of(p.fiscal_year))
+        return score is not None and score >= rules_of(p.fiscal_year).report_threshold
+
+    def leads(p: Participation) -> bool:
+        score = leadership_score(p, rules_of(p.fiscal_year))
+        threshold = rules_of(p.fiscal_year).leadership_threshold
+        return p.is_leader and participates(p) and score is not None and score >= threshold
+
+    participation_years = {p.fiscal_year for p in participations if participates(p)}
+    leadership_years = {p.fiscal_year for p in participations if leads(p)}
+    held = {a.level for a in prior}
+    expected: dict[Level, int] = {}
+    if participation_years and A not in held:
+        expected[A] = min(participation_years)
+    first_advisor = min([*participation_years, *(a.fiscal_year for a in prior)], default=None)
+    later = [y for y in leadership_years if first_advisor is not None and y > first_advisor]
+    if later and E not in held:
+        expected[E] = min(later)
+    consecutive = [y for y in leadership_years if y - 1 in leadership_years]
+    if consecutive and S not in held:
+        expected[S] = min(consecutive)
+    return expected
+
+
 @PROPERTY_SETTINGS
 @given(inputs=inputs_st())
-def test_deciding_twice_gives_the_same_result(inputs) -> None:
-    assert decide(*inputs) == decide(*inputs)
+def test_decide_awards_what_a_direct_reading_of_the_rules_awards(inputs) -> None:
+    assert awarded(decide(*inputs)) == _direct_reading(*inputs)
 
 
 @EXTRA_PROPERTY_SETTINGS
