@@ -680,6 +680,12 @@ def test_condition_rejects_an_unknown_state() -> None:
         Condition("x", "x", "maybe")
 
 
+def test_award_for_gives_the_award_of_a_level_or_none() -> None:
+    outcome = decide([member(2022)], {})
+    assert outcome.award_for(A) == outcome.awards[0]
+    assert outcome.award_for(E) is None
+
+
 def test_awards_are_hashable_despite_dict_evidence() -> None:
     assert hash(Award(A, 2022, {"teams": []})) == hash(Award(A, 2022, {}))
 
