@@ -606,7 +606,7 @@ FORMS: dict[str, Form] = {
             "token": hostile(),
         },
         examples=40,
-        writes=("accounts.User",),
+        writes=("accounts.User", "accounts.AuditEntry"),
         odd=lambda w: [{"file": _odd_roster(w)}, {"file": _odd_roster(w), "full_roster": "on"}],
         follow_up=_confirm_roster,
         note="upload is a dry run (preview); confirm needs the session's one-time token",
