@@ -207,7 +207,7 @@ def _apply(diff: _Diff, teams: dict[int, selectors.TeamInfo], *, notify: bool) -
         if cert.pk in diff.flag:
             cert.status = Status.FLAGGED
             cert.flag_reason = diff.flag[cert.pk]
-            cert._change_reason = cert.flag_reason
+            cert._change_reason = _change_reason(cert.flag_reason)
         else:
             cert.status = Status.ACTIVE
             cert.flag_reason = ""
@@ -353,6 +353,16 @@ def _clean_reason(reason: str | None) -> str:
     return reason
 
 
+#: simple-history stores a change reason in 100 characters; the full reason is kept in the
+#: certification's own `reason` (and in its history rows).
+CHANGE_REASON_MAX = 100
+
+
+def _change_reason(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= CHANGE_REASON_MAX else text[: CHANGE_REASON_MAX - 1] + "…"
+
+
 def _lock_person(user_id: int) -> None:
     list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
 
@@ -387,7 +397,7 @@ def certification_grant(
             },
         )
         cert.full_clean()
-        cert._change_reason = reason
+        cert._change_reason = _change_reason(reason)
         cert._history_user = by
         cert.save()
         pk = cert.pk
@@ -408,7 +418,7 @@ def certification_revoke(*, certification: Certification, reason: str, by: User)
         cert.revoked_at = timezone.now()
         cert.reason = reason
         cert.changed_by = by
-        cert._change_reason = reason
+        cert._change_reason = _change_reason(reason)
         cert._history_user = by
         cert.save()
     return cert
@@ -434,11 +444,15 @@ def certification_resolve_flag(
         if keep:
             cert.status = Status.ACTIVE
             cert.source = Source.MANUAL
-            cert._change_reason = _("確認の上、認定を維持: %(reason)s") % {"reason": reason}
+            cert._change_reason = _change_reason(
+                _("確認の上、認定を維持: %(reason)s") % {"reason": reason}
+            )
         else:
             cert.status = Status.REVOKED
             cert.revoked_at = timezone.now()
-            cert._change_reason = _("確認の上、認定を取消: %(reason)s") % {"reason": reason}
+            cert._change_reason = _change_reason(
+                _("確認の上、認定を取消: %(reason)s") % {"reason": reason}
+            )
         cert.save()
     return cert
 
