@@ -627,6 +627,16 @@ def test_participation_stores_score_lists_as_hashable_tuples() -> None:
 
 
 @pytest.mark.parametrize(
+    ("scores", "bad"),
+    [([0, 101], "101"), ([100, -0.5], "-0.5"), ([100.0, 100, 100.5], "100.5")],
+    ids=["0 is valid", "100 is valid", "100 as int and float is valid"],
+)
+def test_a_rejected_score_list_names_the_bad_value_not_a_boundary_one(scores, bad) -> None:
+    with pytest.raises(ValueError, match=f"got {bad}$"):
+        Participation(2022, "T", MEMBER, scores)
+
+
+@pytest.mark.parametrize(
     "kwargs",
     [
         {"role": "owner"},
