@@ -417,6 +417,13 @@ def test_leader_evidence_includes_the_leadership_mean_and_rater_count() -> None:
     award = decide([member(2022), leader(2023, leadership=(60, 70, 80))], {}).awards[1]
     (team,) = award.evidence["teams"]
     assert (team["leadership_mean"], team["leadership_raters"]) == (70.0, 3)
+    assert team["leadership_score"] == 70.0
+
+
+def test_expert_evidence_prefers_the_computed_advisor_year_over_an_equal_prior_one() -> None:
+    outcome = decide([member(2022), leader(2023)], {}, [PriorAward(A, 2022)])
+    evidence = outcome.award_for(E).evidence
+    assert (evidence["advisor_fiscal_year"], evidence["advisor_basis"]) == (2022, "computed")
 
 
 def test_expert_evidence_names_the_advisor_year_it_builds_on() -> None:
