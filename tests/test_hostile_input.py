@@ -611,16 +611,6 @@ FORMS: dict[str, Form] = {
         follow_up=_confirm_roster,
         note="upload is a dry run (preview); confirm needs the session's one-time token",
     ),
-    "admin:accounts_auditentry_export": Form(
-        "admin:accounts_auditentry_export",
-        "hr_admin",
-        lambda w: {"action": hostile(), "q": hostile()},
-        writes=("accounts.AuditEntry",),
-        accepted=lambda r: r.status_code == 200 and r["Content-Type"].startswith("text/csv"),
-        examples=5,
-        some_refused=False,
-        note="an export of the 操作ログ, whatever the method; the export itself is recorded",
-    ),
     # --- certification (HR, in the admin) ---
     "admin:certification_certification_grant": _grant("admin:certification_certification_grant"),
     "admin:certification_certification_add": _grant("admin:certification_certification_add"),

@@ -378,6 +378,11 @@ def test_progress_params_carry_the_numbers_used() -> None:
     }
 
 
+def test_specialist_progress_params_say_two_consecutive_years() -> None:
+    condition = decide([leader(2022), leader(2024)], {}).progress[1]
+    assert (condition.code, condition.params["consecutive_years"]) == ("consecutive_leadership", 2)
+
+
 @pytest.mark.parametrize(
     ("value", "text"), [(60.0, "60"), (60, "60"), (62.5, "62.5"), (59.99, "59.99")]
 )
