@@ -17,7 +17,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/moka_dx
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint services migrate seed messages clean bench worker
+.PHONY: help run test lint services migrate seed messages clean bench worker mutate
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,6 +93,16 @@ bench: $(STAMP)/venv services ## Benchmarks: recompute at 50,000 staff, and HTTP
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_APT_PACKAGES) >/dev/null; }
 	$(PY) bench/run.py recompute $(BENCH_ARGS)
 	$(PY) bench/run.py http
+
+# Mutation testing (not part of `make test`): config in pyproject.toml [tool.mutmut], the
+# score and the survivors in docs/testing.md. MUTANTS narrows the run, e.g.
+# `make mutate MUTANTS='certification.rules*'`. Results stay in mutants/ (git-ignored).
+MUTANTS ?=
+MUTATE_DATABASE_URL ?= $(TEST_DATABASE_URL)_mutate
+mutate: $(STAMP)/venv messages services ## Mutation testing of the rules and the services (mutmut; slow)
+	DATABASE_URL=$(MUTATE_DATABASE_URL) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/mutmut run --max-children 1 $(MUTANTS)
+	$(VENV)/bin/mutmut results
 
 worker: $(STAMP)/venv ## A Celery worker and beat against CELERY_BROKER_URL
 	$(VENV)/bin/celery -A moka_dx worker -B -l info
