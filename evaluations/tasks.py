@@ -6,10 +6,11 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import services
+from .queueing import SEND_REMINDERS
 
 
 @shared_task(
-    name="evaluations.send_reminders",
+    name=SEND_REMINDERS,
     autoretry_for=(smtplib.SMTPException, ConnectionError, OperationalError),
     retry_backoff=True,
     retry_jitter=True,

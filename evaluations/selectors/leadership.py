@@ -11,12 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from projects.models import Membership, Team
 
-from ..models import (
-    Evaluation,
-    LeadershipInvitation,
-    LeadershipWindow,
-    Perspective,
-)
+from ..models import Evaluation, LeadershipInvitation, LeadershipWindow, Perspective
 
 
 @dataclass

@@ -8,13 +8,7 @@ from accounts.models import User
 from accounts.roles import Role
 from projects.models import Membership
 
-from ..models import (
-    REPORT_PERSPECTIVES,
-    Criterion,
-    Evaluation,
-    Presentation,
-    ReportMeeting,
-)
+from ..models import REPORT_PERSPECTIVES, Criterion, Evaluation, Presentation, ReportMeeting
 from .raters import CONFLICT, DONE, NOT_YET, rater_perspectives
 
 

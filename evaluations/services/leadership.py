@@ -12,17 +12,8 @@ from accounts import permissions
 from accounts.models import User
 from projects.models import Membership, Project, Team
 
-from ..exceptions import (
-    EvaluationError,
-    NotAllowed,
-    ScoringClosed,
-)
-from ..models import (
-    Evaluation,
-    LeadershipInvitation,
-    LeadershipWindow,
-    Perspective,
-)
+from ..exceptions import EvaluationError, NotAllowed, ScoringClosed
+from ..models import Evaluation, LeadershipInvitation, LeadershipWindow, Perspective
 from ..signals import leadership_window_closed
 from .rubrics import rubric_ensure_defaults
 

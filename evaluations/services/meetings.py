@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 import zipfile
 from pathlib import Path
 
@@ -17,20 +16,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from projects.models import Membership, Project, Team
 
-from ..exceptions import (
-    EvaluationError,
-    InvalidMaterials,
-    ScoringClosed,
-)
-from ..models import (
-    Presentation,
-    ReportMeeting,
-)
+from ..exceptions import EvaluationError, InvalidMaterials, ScoringClosed
+from ..models import Presentation, ReportMeeting
+from ..queueing import enqueue_reminders
 from ..signals import report_meeting_closed
 from .rubrics import rubric_ensure_defaults
-
-logger = logging.getLogger(__name__)
-
 
 MATERIALS_EXTENSIONS = {".pdf", ".pptx"}
 
@@ -179,17 +169,8 @@ def meeting_open(
         meeting.status = ReportMeeting.Status.OPEN
         meeting.opened_at = now or timezone.now()
         meeting.save(update_fields=["status", "opened_at"])
-        transaction.on_commit(_enqueue_reminders)
+        transaction.on_commit(enqueue_reminders)
     return meeting
-
-
-def _enqueue_reminders():
-    from ..tasks import send_reminders
-
-    try:
-        send_reminders.delay()
-    except Exception:  # a broker outage must not break the page; beat retries hourly
-        logger.exception("could not enqueue evaluations.send_reminders")
 
 
 def meeting_close(

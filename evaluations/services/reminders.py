@@ -14,11 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.fiscal import wareki_date
 from accounts.models import User
 
-from ..models import (
-    LeadershipWindow,
-    ReminderLog,
-    ReportMeeting,
-)
+from ..models import LeadershipWindow, ReminderLog, ReportMeeting
 
 
 def _remind(*, user: User, key: str, subject: str, template: str, context: dict) -> bool:

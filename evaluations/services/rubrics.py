@@ -8,15 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ..exceptions import (
-    EvaluationError,
-    RubricLocked,
-)
-from ..models import (
-    Criterion,
-    Evaluation,
-    Rubric,
-)
+from ..exceptions import EvaluationError, RubricLocked
+from ..models import Criterion, Evaluation, Rubric
 from ..rubrics import DEFAULT_RUBRICS
 
 

@@ -12,12 +12,7 @@ from accounts import permissions
 from accounts.models import User
 from projects.models import Membership, Team
 
-from ..exceptions import (
-    EvaluationError,
-    InvalidScores,
-    NotAllowed,
-    ScoringClosed,
-)
+from ..exceptions import EvaluationError, InvalidScores, NotAllowed, ScoringClosed
 from ..models import (
     REPORT_PERSPECTIVES,
     Criterion,

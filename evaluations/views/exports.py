@@ -14,11 +14,7 @@ from accounts import permissions as roles
 from accounts.exports import safe_row
 
 from .. import selectors
-from ..models import (
-    REPORT_PERSPECTIVES,
-    Perspective,
-    ReportMeeting,
-)
+from ..models import REPORT_PERSPECTIVES, Perspective, ReportMeeting
 from ._common import role_required
 
 

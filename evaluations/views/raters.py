@@ -13,11 +13,7 @@ from accounts import permissions as roles
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import (
-    Perspective,
-    Presentation,
-    ReportMeeting,
-)
+from ..models import Perspective, Presentation, ReportMeeting
 from ..permissions import can_download_materials
 from ..rubrics import PERSPECTIVE_HELP
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required

@@ -13,10 +13,7 @@ from projects.models import Team
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import (
-    LeadershipWindow,
-    Perspective,
-)
+from ..models import LeadershipWindow, Perspective
 from ..permissions import can_view_team_results
 from ..rubrics import PERSPECTIVE_HELP
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required

@@ -9,13 +9,7 @@ from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import (
-    AlreadyInTeam,
-    InvalidData,
-    LeaderExists,
-    ProjectError,
-    TeamFull,
-)
+from ..exceptions import AlreadyInTeam, InvalidData, LeaderExists, ProjectError, TeamFull
 from ..models import Membership, Project, Team
 
 

@@ -11,10 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..exceptions import (
-    InvalidData,
-    WrongState,
-)
+from ..exceptions import InvalidData, WrongState
 from ..models import Attendance, Membership, Project, Team, Workshop
 from ._common import _full_clean, _lock_project
 

@@ -1,5 +1,9 @@
 import datetime
+import logging
+from unittest import mock
 
+import kombu.exceptions
+import pytest
 from django.core import mail
 
 from evaluations import services
@@ -101,3 +105,37 @@ def test_opening_a_meeting_enqueues_the_reminders_after_commit(
 def test_the_beat_task_has_the_scheduled_name(db):
     assert send_reminders.name == "evaluations.send_reminders"
     assert send_reminders.delay().get() == 0
+
+
+def test_opening_a_meeting_with_the_broker_down_opens_it_and_logs_the_outage(
+    db, organiser, django_capture_on_commit_callbacks, caplog
+):
+    meeting = factories.ReportMeetingFactory(status=ReportMeeting.Status.SCHEDULED)
+    factories.PresentationFactory(meeting=meeting)
+    down = kombu.exceptions.OperationalError("connection refused")
+
+    with (
+        mock.patch.object(send_reminders, "apply_async", side_effect=down) as apply_async,
+        caplog.at_level(logging.WARNING, logger="accounts.queueing"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.meeting_open(meeting=meeting, by=organiser)
+
+    apply_async.assert_called_once()
+    meeting.refresh_from_db()
+    assert meeting.status == ReportMeeting.Status.OPEN
+    assert "evaluations.send_reminders not queued (broker down: OperationalError)" in caplog.text
+
+
+def test_a_bug_while_enqueueing_is_not_taken_for_a_broker_outage(
+    db, organiser, django_capture_on_commit_callbacks
+):
+    meeting = factories.ReportMeetingFactory(status=ReportMeeting.Status.SCHEDULED)
+    factories.PresentationFactory(meeting=meeting)
+
+    with (
+        mock.patch.object(send_reminders, "apply_async", side_effect=TypeError("bug")),
+        pytest.raises(TypeError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.meeting_open(meeting=meeting, by=organiser)
