@@ -1,5 +1,6 @@
 import datetime
 import logging
+import smtplib
 from unittest import mock
 
 import kombu.exceptions
@@ -10,6 +11,7 @@ from evaluations import services
 from evaluations.models import Perspective, ReminderLog, ReportMeeting
 from evaluations.tasks import send_reminders
 from tests import factories
+from tests.mail import FlakyBackend, outbox_recipients
 
 
 def run(django_capture_on_commit_callbacks, **kwargs):
@@ -139,3 +141,47 @@ def test_a_bug_while_enqueueing_is_not_taken_for_a_broker_outage(
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.meeting_open(meeting=meeting, by=organiser)
+
+
+@pytest.fixture
+def flaky_smtp(settings):
+    settings.EMAIL_BACKEND = "tests.mail.FlakyBackend"
+    FlakyBackend.refuse = {}
+    yield FlakyBackend.refuse
+    FlakyBackend.refuse = {}
+
+
+def test_one_refused_reminder_does_not_stop_the_others_and_is_not_recorded(w, flaky_smtp):
+    flaky_smtp[w.executive.email] = 1
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        services.reminders_send(today=datetime.date(2025, 2, 10))
+
+    assert outbox_recipients() == [w.expert.email]
+    assert list(ReminderLog.objects.values_list("user_id", flat=True)) == [w.expert.pk]
+
+
+def test_a_retry_after_an_smtp_error_delivers_every_reminder_exactly_once(w, flaky_smtp):
+    flaky_smtp[w.executive.email] = 1
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        services.reminders_send(today=datetime.date(2025, 2, 10))
+    sent = services.reminders_send(today=datetime.date(2025, 2, 10))
+
+    assert sent == 1
+    assert outbox_recipients() == sorted([w.executive.email, w.expert.email])
+    assert ReminderLog.objects.count() == 2
+
+
+def test_the_reminder_task_fails_retryably_and_its_retry_delivers_the_rest(w, flaky_smtp):
+    """The first attempt raises an error the task's `autoretry_for` covers (so Celery
+    retries it with backoff); the retry sends the missing mail and nobody gets two."""
+    flaky_smtp[w.executive.email] = 1
+
+    with pytest.raises(send_reminders.autoretry_for):
+        send_reminders.run()
+    assert outbox_recipients() == [w.expert.email]
+    send_reminders.run()
+
+    assert outbox_recipients() == sorted([w.executive.email, w.expert.email])
+    assert ReminderLog.objects.count() == 2
