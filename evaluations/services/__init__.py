@@ -33,7 +33,7 @@ from .rubrics import (
     rubric_ensure_defaults,
     rubric_is_locked,
 )
-from .scoring import COMMENT_MAX, evaluation_score, evaluation_submit
+from .scoring import COMMENT_MAX, evaluation_submit
 
 __all__ = [
     "COMMENT_MAX",
@@ -41,7 +41,6 @@ __all__ = [
     "criterion_add",
     "criterion_delete",
     "criterion_update",
-    "evaluation_score",
     "evaluation_submit",
     "invitation_add",
     "invitation_remove",

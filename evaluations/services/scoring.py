@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -25,21 +24,9 @@ from ..models import (
     ReportMeeting,
     Rubric,
 )
+from ..rules import evaluation_score
 
 COMMENT_MAX = 2000
-
-
-def evaluation_score(pairs: list[tuple[int, Decimal]]) -> Decimal:
-    """The 0–100 score of one evaluation: the weighted mean of its 1–5 criterion scores
-    mapped by (mean − 1) / 4 × 100, rounded half up to 2 decimals.
-
-    `pairs` are (score, weight). All 1 → 0.00, all 5 → 100.00."""
-    total_weight = sum((Decimal(w) for _s, w in pairs), Decimal(0))
-    if not pairs or total_weight <= 0:
-        raise InvalidScores(_("評価項目がありません。"))
-    mean = sum((Decimal(s) * Decimal(w) for s, w in pairs), Decimal(0)) / total_weight
-    score = (mean - 1) / 4 * 100
-    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _check_may_evaluate(
