@@ -59,7 +59,7 @@ from .models import (
     ReportMeeting,
     Rubric,
 )
-from .selectors import closed_score_means
+from .selectors import closed_score_means, team_leader
 
 YEARS = (2022, 2023, 2024)
 SEED = 20240401
@@ -244,7 +244,7 @@ def _seed_window(year: int, project: Project, teams: list[Team], organiser: User
     )
     rubric = Rubric.objects.get(fiscal_year=year, perspective=Perspective.LEADERSHIP)
     for index, team in enumerate(teams):
-        leader = services.team_leader(team)
+        leader = team_leader(team)
         if leader is None:
             continue
         if index == 0:

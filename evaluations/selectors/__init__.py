@@ -14,9 +14,11 @@ from __future__ import annotations
 from .leadership import (
     LeadershipTarget,
     invitation_candidates,
+    invitation_candidates_for_team,
     leadership_pending_raters,
     leadership_target,
     leadership_targets,
+    team_leader,
     window_overview,
 )
 from .organiser import (
@@ -62,6 +64,7 @@ __all__ = [
     "TeamResult",
     "closed_score_means",
     "invitation_candidates",
+    "invitation_candidates_for_team",
     "leadership_aggregates",
     "leadership_pending_raters",
     "leadership_target",
@@ -77,6 +80,7 @@ __all__ = [
     "presentation_rows_for",
     "rater_perspectives",
     "submission_board",
+    "team_leader",
     "team_results",
     "window_overview",
 ]

@@ -181,14 +181,14 @@ def team_results(*, team: Team, viewer, full_access: bool = False) -> TeamResult
         .select_related("meeting__project", "team")
         .order_by("-meeting__held_on", "-meeting_id")
     )
-    closed = [p for p in presentations if p.meeting.status == ReportMeeting.Status.CLOSED]
+    closed = [p for p in presentations if p.meeting.is_closed]
     presentation = closed[0] if closed else None
     report = (
         presentation_aggregates(presentations=[presentation])[presentation.pk]
         if presentation
         else None
     )
-    meeting_open = any(p.meeting.status != ReportMeeting.Status.CLOSED for p in presentations)
+    meeting_open = any(not p.meeting.is_closed for p in presentations)
 
     is_leader = Membership.objects.filter(
         team=team, user=viewer, role=Membership.Role.LEADER, status=Membership.Status.APPROVED
@@ -199,7 +199,7 @@ def team_results(*, team: Team, viewer, full_access: bool = False) -> TeamResult
         state = "not_leader"
     elif window is None:
         state = "none"
-    elif window.status != LeadershipWindow.Status.CLOSED:
+    elif not window.is_closed:
         state = "window_open"
     else:
         aggregate = leadership_aggregates(teams=[team])[team.pk]

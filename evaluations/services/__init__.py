@@ -12,7 +12,7 @@ invitations), `reminders`. Callers import from `evaluations.services`.
 
 from __future__ import annotations
 
-from .leadership import invitation_add, invitation_remove, team_leader, window_close, window_open
+from .leadership import invitation_add, invitation_remove, window_close, window_open
 from .meetings import (
     MATERIALS_EXTENSIONS,
     materials_check,
@@ -56,7 +56,6 @@ __all__ = [
     "rubric_copy",
     "rubric_ensure_defaults",
     "rubric_is_locked",
-    "team_leader",
     "window_close",
     "window_open",
 ]

@@ -20,6 +20,7 @@ from ..exceptions import EvaluationError, InvalidMaterials, ScoringClosed
 from ..models import Presentation, ReportMeeting
 from ..queueing import enqueue_reminders
 from ..signals import report_meeting_closed
+from ._windows import close_scoring
 from .rubrics import rubric_ensure_defaults
 
 MATERIALS_EXTENSIONS = {".pdf", ".pptx"}
@@ -86,7 +87,7 @@ def presentation_add(
         materials_check(upload=materials)
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会には発表を追加できません。"))
         if team.project_id != meeting.project_id or team.status != Team.Status.APPROVED:
             raise EvaluationError(_("この報告会のプロジェクトの承認済みチームを選んでください。"))
@@ -109,7 +110,7 @@ def presentation_attach_materials(
     materials_check(upload=materials)
     with transaction.atomic():
         meeting = _lock_meeting(presentation.meeting_id)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会の資料は変更できません。"))
         presentation = Presentation.objects.get(pk=presentation.pk)
         presentation.materials.save(Path(materials.name).name, materials, save=True)
@@ -121,7 +122,7 @@ def presentation_reorder(*, meeting: ReportMeeting, presentation_ids: list[int])
     of them exactly once."""
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会の発表順は変更できません。"))
         current = list(meeting.presentations.values_list("pk", flat=True))
         if sorted(current) != sorted(presentation_ids) or len(set(presentation_ids)) != len(
@@ -159,16 +160,14 @@ def meeting_open(
     After commit, the raters' reminder job is enqueued."""
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.OPEN:
+        if meeting.is_open:
             return meeting
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会は再開できません。"))
         if not meeting.presentations.exists():
             raise EvaluationError(_("発表が登録されていないため、評価を開始できません。"))
         rubric_ensure_defaults(fiscal_year=meeting.project.fiscal_year)
-        meeting.status = ReportMeeting.Status.OPEN
-        meeting.opened_at = now or timezone.now()
-        meeting.save(update_fields=["status", "opened_at"])
+        meeting.save(update_fields=meeting.mark_open(now=now or timezone.now()))
         transaction.on_commit(enqueue_reminders)
     return meeting
 
@@ -181,14 +180,10 @@ def meeting_close(
     approved members and leaders of the meeting's teams. Idempotent when closed."""
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if not close_scoring(
+            meeting, by=by, now=now, refusal=_("評価受付中の報告会のみ締め切れます。")
+        ):
             return meeting
-        if meeting.status != ReportMeeting.Status.OPEN:
-            raise ScoringClosed(_("評価受付中の報告会のみ締め切れます。"))
-        meeting.status = ReportMeeting.Status.CLOSED
-        meeting.closed_at = now or timezone.now()
-        meeting.closed_by = by
-        meeting.save(update_fields=["status", "closed_at", "closed_by"])
         user_ids = sorted(
             set(
                 Membership.objects.filter(

@@ -129,7 +129,7 @@ def evaluation_submit(
                 .select_related("project")
                 .get(pk=presentation.meeting_id)
             )
-            if meeting.status != ReportMeeting.Status.OPEN:
+            if not meeting.is_open:
                 raise ScoringClosed(_("この報告会は評価を受け付けていません。"))
             fiscal_year = meeting.project.fiscal_year
         else:
@@ -139,7 +139,7 @@ def evaluation_submit(
                 .filter(project_id=team.project_id)
                 .first()
             )
-            if window is None or window.status != LeadershipWindow.Status.OPEN:
+            if window is None or not window.is_open:
                 raise ScoringClosed(_("このリーダーシップ評価は受付期間外です。"))
             if team.status != Team.Status.APPROVED:
                 raise EvaluationError(_("承認済みのチームのみ評価できます。"))
@@ -171,6 +171,7 @@ def evaluation_submit(
         evaluation.rubric = rubric
         evaluation.score = score
         evaluation.comment = comment
+        evaluation._history_user = evaluator
         evaluation.save(update_fields=["rubric", "score", "comment", "updated_at"])
         CriterionScore.objects.filter(evaluation=evaluation).delete()
         CriterionScore.objects.bulk_create(

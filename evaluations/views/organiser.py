@@ -179,10 +179,7 @@ def organiser_window_detail(request, project_pk: int):
     candidates = selectors.invitation_candidates(overview=overview)
     for row in overview:
         row["form"] = InvitationForm(
-            team=row["team"],
-            leader=row["leader"],
-            candidates=candidates[row["team"].pk],
-            prefix=f"t{row['team'].pk}",
+            candidates=candidates[row["team"].pk], prefix=f"t{row['team'].pk}"
         )
     initial = {"closes_on": window.closes_on} if window else {}
     return render(
@@ -235,8 +232,11 @@ def organiser_window_close(request, project_pk: int):
 @require_POST
 def organiser_invitation_add(request, team_pk: int):
     team = get_object_or_404(Team, pk=team_pk)
-    leader = services.team_leader(team)
-    form = InvitationForm(request.POST, team=team, leader=leader, prefix=f"t{team.pk}")
+    form = InvitationForm(
+        request.POST,
+        candidates=selectors.invitation_candidates_for_team(team=team),
+        prefix=f"t{team.pk}",
+    )
     if form.is_valid():
         _service_call(
             request,

@@ -13,7 +13,7 @@ from accounts import permissions as roles
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import Perspective, Presentation, ReportMeeting
+from ..models import Perspective, Presentation
 from ..permissions import can_download_materials
 from ..rubrics import PERSPECTIVE_HELP
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required
@@ -86,7 +86,7 @@ def presentation_evaluate(request, pk: int):
         if posted is not None
         else (form.evaluation.comment if form.evaluation else "")
     )
-    editable = meeting.status == ReportMeeting.Status.OPEN and not conflict
+    editable = meeting.is_open and not conflict
     return render(
         request,
         "evaluations/presentation_evaluate.html",

@@ -13,7 +13,7 @@ from projects.models import Team
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import LeadershipWindow, Perspective
+from ..models import Perspective
 from ..permissions import can_view_team_results
 from ..rubrics import PERSPECTIVE_HELP
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required
@@ -71,7 +71,7 @@ def leadership_evaluate(request, team_pk: int):
             "form": form,
             "rows": _criteria_rows(form.criteria, scores),
             "comment": comment,
-            "editable": target.window.status == LeadershipWindow.Status.OPEN,
+            "editable": target.window.is_open,
             "conflict": False,
             "action": reverse("evaluations:leadership_evaluate", args=[team.pk]),
             "back_url": reverse("evaluations:leadership_list"),
