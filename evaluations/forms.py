@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import NoNulFormMixin
-from projects.models import Project, Team
+from projects.models import Team
 
+from . import selectors
 from .models import Criterion, ReportMeeting
 
 
@@ -20,9 +21,7 @@ class MeetingForm(NoNulFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(
-            status__in=[Project.Status.DRAFT, Project.Status.CLOSED]
-        ).order_by("-fiscal_year", "title")
+        self.fields["project"].queryset = selectors.projects_that_may_hold_meetings()
 
 
 class PresentationForm(NoNulFormMixin, forms.Form):
@@ -41,11 +40,7 @@ class PresentationForm(NoNulFormMixin, forms.Form):
 
     def __init__(self, *args, meeting: ReportMeeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = (
-            Team.objects.filter(project_id=meeting.project_id, status=Team.Status.APPROVED)
-            .exclude(presentations__meeting=meeting)
-            .order_by("name")
-        )
+        self.fields["team"].queryset = selectors.teams_that_may_present(meeting=meeting)
 
 
 class MaterialsForm(forms.Form):

@@ -422,7 +422,7 @@ def organiser_workshop_list(request, pk):
         and form.is_valid()
         and _run(
             request,
-            lambda: services.workshop_create(project=project, by=request.user, **form.cleaned_data),
+            lambda: services.workshop_create(project=project, **form.cleaned_data),
             _("研修を登録しました。"),
         )
     ):

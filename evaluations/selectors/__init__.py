@@ -26,7 +26,10 @@ from .organiser import (
     meeting_criteria,
     meeting_evaluation_rows,
     meeting_pending_raters,
+    meeting_results,
+    projects_that_may_hold_meetings,
     submission_board,
+    teams_that_may_present,
 )
 from .raters import (
     CONFLICT,
@@ -73,14 +76,17 @@ __all__ = [
     "meeting_evaluation_rows",
     "meeting_for_rater",
     "meeting_pending_raters",
+    "meeting_results",
     "meetings_for_rater",
     "my_evaluation",
     "my_teams_with_results",
     "presentation_aggregates",
     "presentation_rows_for",
+    "projects_that_may_hold_meetings",
     "rater_perspectives",
     "submission_board",
     "team_leader",
     "team_results",
+    "teams_that_may_present",
     "window_overview",
 ]

@@ -21,5 +21,6 @@ def close_scoring(
         return False
     if not locked.is_open:
         raise ScoringClosed(refusal)
+    locked._history_user = by
     locked.save(update_fields=locked.mark_closed(by=by, now=now or timezone.now()))
     return True

@@ -49,6 +49,7 @@ def window_open(
         window.closes_on = closes_on
         if not window.is_open:
             window.mark_open(now=now or timezone.now())
+        window._history_user = by
         window.save()
     return window
 

@@ -19,6 +19,7 @@ from projects.models import Membership, Project, Team
 from ..exceptions import EvaluationError, InvalidMaterials, ScoringClosed
 from ..models import Presentation, ReportMeeting
 from ..queueing import enqueue_reminders
+from ..selectors import projects_that_may_hold_meetings, teams_that_may_present
 from ..signals import report_meeting_closed
 from ._windows import close_scoring
 from .rubrics import rubric_ensure_defaults
@@ -29,12 +30,14 @@ MATERIALS_EXTENSIONS = {".pdf", ".pptx"}
 def meeting_schedule(
     *, project: Project, title: str, held_on: datetime.date, place: str = "", by: User
 ) -> ReportMeeting:
-    """Schedule a report meeting for a project and make sure its year has rubrics."""
-    if project.status in (Project.Status.DRAFT, Project.Status.CLOSED):
+    """Schedule a report meeting for a project and make sure its year has rubrics.
+    `by` is recorded in the meeting's history."""
+    if not projects_that_may_hold_meetings().filter(pk=project.pk).exists():
         raise EvaluationError(_("準備中または終了したプロジェクトには報告会を設定できません。"))
     meeting = ReportMeeting(project=project, title=title, held_on=held_on, place=place)
     meeting.full_clean()
     with transaction.atomic():
+        meeting._history_user = by
         meeting.save()
         rubric_ensure_defaults(fiscal_year=project.fiscal_year)
     return meeting
@@ -89,10 +92,10 @@ def presentation_add(
         meeting = _lock_meeting(meeting.pk)
         if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会には発表を追加できません。"))
-        if team.project_id != meeting.project_id or team.status != Team.Status.APPROVED:
-            raise EvaluationError(_("この報告会のプロジェクトの承認済みチームを選んでください。"))
         if meeting.presentations.filter(team=team).exists():
             raise EvaluationError(_("このチームの発表は既に登録されています。"))
+        if not teams_that_may_present(meeting=meeting).filter(pk=team.pk).exists():
+            raise EvaluationError(_("この報告会のプロジェクトの承認済みチームを選んでください。"))
         order = (meeting.presentations.aggregate(m=Max("order"))["m"] or 0) + 1
         presentation = Presentation(
             meeting=meeting, team=team, order=order, title=(title or team.theme)[:200]
@@ -167,6 +170,7 @@ def meeting_open(
         if not meeting.presentations.exists():
             raise EvaluationError(_("発表が登録されていないため、評価を開始できません。"))
         rubric_ensure_defaults(fiscal_year=meeting.project.fiscal_year)
+        meeting._history_user = by
         meeting.save(update_fields=meeting.mark_open(now=now or timezone.now()))
         transaction.on_commit(enqueue_reminders)
     return meeting

@@ -17,7 +17,7 @@ from ._common import _full_clean, _lock_project
 
 
 def workshop_create(
-    *, project: Project, by: User, held_on: datetime.date, topic: str, hours: Decimal = Decimal(2)
+    *, project: Project, held_on: datetime.date, topic: str, hours: Decimal = Decimal(2)
 ) -> Workshop:
     """Schedule a workshop (研修) of a project that is not closed."""
     with transaction.atomic():
