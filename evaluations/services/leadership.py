@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, User
 from projects.models import Membership, Project, Team
 
 from ..exceptions import EvaluationError, NotAllowed, ScoringClosed
@@ -55,9 +57,14 @@ def window_open(
 
 
 def window_close(
-    *, window: LeadershipWindow, by: User, now: datetime.datetime | None = None
+    *,
+    window: LeadershipWindow,
+    by: User,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> LeadershipWindow:
-    """Close the window: lock the row, record who closed it and when. After commit,
+    """Close the window: lock the row, record who closed it and when (on the window and
+    in the 操作ログ; `request` gives the address). After commit,
     send `leadership_window_closed(sender=LeadershipWindow, window_id, user_ids)` with
     the leaders of the project's approved teams. Idempotent when closed."""
     with transaction.atomic():
@@ -66,6 +73,7 @@ def window_close(
             window, by=by, now=now, refusal=_("受付中のリーダーシップ評価のみ締め切れます。")
         ):
             return window
+        audit_record(actor=by, action=AuditAction.WINDOW_CLOSE, target=window, request=request)
         user_ids = sorted(
             set(
                 Membership.objects.filter(

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts import permissions as roles
-from accounts.exports import csv_response, xlsx_response
+from accounts.audit import audit_record
+from accounts.exports import csv_response, private_no_store, xlsx_response
+from accounts.models import AuditAction
 
 from .. import selectors
 from ..models import REPORT_PERSPECTIVES, Perspective, ReportMeeting
@@ -19,11 +22,12 @@ from ._common import role_required
 def organiser_meeting_results(request, pk: int):
     meeting = lookups.meeting(pk)
     rows, criteria = selectors.meeting_results(meeting=meeting)
-    return render(
+    response = render(
         request,
         "evaluations/organiser_meeting_results.html",
         {"meeting": meeting, "rows": rows, "criteria": criteria},
     )
+    return private_no_store(response)
 
 
 def _export_table(meeting: ReportMeeting) -> tuple[list[str], list[list]]:
@@ -98,24 +102,41 @@ def _summary_table(meeting: ReportMeeting) -> tuple[list[str], list[list]]:
     return [str(h) for h in header], rows
 
 
+def _record_export(request, meeting: ReportMeeting, fmt: str) -> None:
+    """Individual scores left the portal: the 操作ログ says who took them, when, where."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target=meeting,
+        request=request,
+        detail={"what": "report_meeting_evaluations", "format": fmt},
+    )
+
+
 def _export_filename(meeting: ReportMeeting, extension: str) -> str:
     return f"report-meeting-{meeting.project.fiscal_year}-{meeting.pk}.{extension}"
 
 
 @role_required(roles.is_programme_admin)
+@require_GET
 def organiser_meeting_export_csv(request, pk: int):
     meeting = lookups.meeting(pk)
     header, rows = _export_table(meeting)
-    return csv_response(header=header, rows=rows, filename=_export_filename(meeting, "csv"))
+    response = csv_response(header=header, rows=rows, filename=_export_filename(meeting, "csv"))
+    _record_export(request, meeting, "csv")
+    return response
 
 
 @role_required(roles.is_programme_admin)
+@require_GET
 def organiser_meeting_export_xlsx(request, pk: int):
     meeting = lookups.meeting(pk)
-    return xlsx_response(
+    response = xlsx_response(
         sheets=[
             (_("集計"), *_summary_table(meeting)),
             (_("個別評価"), *_export_table(meeting)),
         ],
         filename=_export_filename(meeting, "xlsx"),
     )
+    _record_export(request, meeting, "xlsx")
+    return response
