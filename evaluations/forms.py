@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
 from accounts.validators import NoNulFormMixin
-from projects.models import Membership, Project, Team
+from projects.models import Team
 
+from . import selectors
 from .models import Criterion, ReportMeeting
 
 
@@ -21,9 +21,7 @@ class MeetingForm(NoNulFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(
-            status__in=[Project.Status.DRAFT, Project.Status.CLOSED]
-        ).order_by("-fiscal_year", "title")
+        self.fields["project"].queryset = selectors.projects_that_may_hold_meetings()
 
 
 class PresentationForm(NoNulFormMixin, forms.Form):
@@ -42,11 +40,7 @@ class PresentationForm(NoNulFormMixin, forms.Form):
 
     def __init__(self, *args, meeting: ReportMeeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = (
-            Team.objects.filter(project_id=meeting.project_id, status=Team.Status.APPROVED)
-            .exclude(presentations__meeting=meeting)
-            .order_by("name")
-        )
+        self.fields["team"].queryset = selectors.teams_that_may_present(meeting=meeting)
 
 
 class MaterialsForm(forms.Form):
@@ -63,37 +57,16 @@ class WindowOpenForm(forms.Form):
 class InvitationForm(forms.Form):
     user = forms.ModelChoiceField(label=_("招待する職員"), queryset=User.objects.none())
 
-    def __init__(
-        self, *args, team: Team, leader: User | None, candidates: list | None = None, **kwargs
-    ):
-        """`candidates` (from `selectors.invitation_candidates`) fills the choices without a
-        query per team on the organiser's page; a POST is still validated by the query."""
+    def __init__(self, *args, candidates: list[User], **kwargs):
+        """`candidates` come from `selectors.invitation_candidates` (the one rule,
+        `permissions.can_be_invited`); the choices are exactly those people."""
         super().__init__(*args, **kwargs)
-        qs = User.objects.none()
-        if leader is not None and leader.department_id:
-            qs = (
-                User.objects.filter(
-                    department_id=leader.department_id,
-                    is_active=True,
-                    groups__name=Role.STAFF.value,
-                )
-                .exclude(
-                    pk__in=Membership.objects.filter(team=team, status__in=Membership.LIVE).values(
-                        "user_id"
-                    )
-                )
-                .exclude(leadership_invitations__team=team)
-                .distinct()
-            )
-        self.fields["user"].queryset = qs
-        self.fields["user"].label_from_instance = lambda u: (
-            f"{u.full_name}（{u.employee_number or u.email}）"
-        )
-        if candidates is not None:
-            label = self.fields["user"].label_from_instance
-            self.fields["user"].choices = [("", "---------")] + [
-                (u.pk, label(u)) for u in candidates
-            ]
+        field = self.fields["user"]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
+        field.label_from_instance = lambda u: f"{u.full_name}（{u.employee_number or u.email}）"
+        field.choices = [("", "---------")] + [
+            (u.pk, field.label_from_instance(u)) for u in candidates
+        ]
 
 
 class FiscalYearForm(forms.Form):

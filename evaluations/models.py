@@ -84,7 +84,57 @@ class Criterion(models.Model):
         return self.label_ja
 
 
-class ReportMeeting(models.Model):
+class ScoringWindow(models.Model):
+    """What a report meeting and a leadership window share: a status (scheduled → open →
+    closed; subclasses give their own `Status` with these three values), when scoring
+    opened, and who closed it when. Scores are accepted only while open; closing is
+    final. The services lock the row, check the state and call `mark_open` /
+    `mark_closed`; the database checks that a closed window has its closing time."""
+
+    SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
+
+    opened_at = models.DateTimeField(_("受付開始日時"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("締切操作者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.SCHEDULED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.CLOSED
+
+    def mark_open(self, *, now) -> list[str]:
+        """Open scoring (the caller holds the row lock); returns the fields to save."""
+        self.status = self.OPEN
+        self.opened_at = now
+        return ["status", "opened_at"]
+
+    def mark_closed(self, *, by, now) -> list[str]:
+        """Close scoring for good (the caller holds the row lock); returns the fields to
+        save."""
+        self.status = self.CLOSED
+        self.closed_at = now
+        self.closed_by = by
+        return ["status", "closed_at", "closed_by"]
+
+
+class ReportMeeting(ScoringWindow):
     """A report meeting (報告会). Scoring is accepted only while it is open."""
 
     class Status(models.TextChoices):
@@ -100,16 +150,6 @@ class ReportMeeting(models.Model):
     place = models.CharField(_("会場"), max_length=100, blank=True)
     status = models.CharField(
         _("状態"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
-    )
-    opened_at = models.DateTimeField(_("受付開始日時"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("締切操作者"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -145,6 +185,7 @@ class Presentation(models.Model):
     order = models.PositiveSmallIntegerField(_("発表順"))
     title = models.CharField(_("発表タイトル"), max_length=200)
     materials = models.FileField(_("発表資料"), upload_to=materials_path, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("発表")
@@ -159,7 +200,7 @@ class Presentation(models.Model):
         return self.title
 
 
-class LeadershipWindow(models.Model):
+class LeadershipWindow(ScoringWindow):
     """The period in which members (and invited colleagues) evaluate their leader."""
 
     class Status(models.TextChoices):
@@ -176,16 +217,6 @@ class LeadershipWindow(models.Model):
     closes_on = models.DateField(_("締切日"))
     status = models.CharField(
         _("状態"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
-    )
-    opened_at = models.DateTimeField(_("受付開始日時"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("締切操作者"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -275,6 +306,7 @@ class Evaluation(models.Model):
     comment = models.TextField(_("コメント"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("提出日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("評価")

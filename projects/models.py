@@ -127,6 +127,11 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_proposed(self) -> bool:
+        """Waiting for the organiser's approval."""
+        return self.status == self.Status.PROPOSED
+
 
 class Membership(models.Model):
     """A person in a team. `project` repeats `team.project` so that the database can
@@ -187,6 +192,20 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.team} / {self.user}"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def is_applied(self) -> bool:
+        """Applied, waiting for a decision."""
+        return self.status == self.Status.APPLIED
+
+    @property
+    def is_live(self) -> bool:
+        """Applied or approved: the person holds a place in the team."""
+        return self.status in self.LIVE
 
 
 class Worksheet(models.Model):

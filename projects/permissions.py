@@ -19,6 +19,7 @@ __all__ = [
     "can_see_project",
     "can_see_staff_pages",
     "can_withdraw",
+    "team_takes_applications",
 ]
 
 
@@ -47,12 +48,18 @@ def can_propose_team(user, project: Project, *, today: datetime.date | None = No
     return can_see_staff_pages(user)
 
 
+def team_takes_applications(team: Team) -> bool:
+    """The team is proposed or approved and has a free place (no query)."""
+    return (
+        team.status in (Team.Status.PROPOSED, Team.Status.APPROVED)
+        and team.member_count < team.max_size
+    )
+
+
 def can_apply(user, team: Team, *, today: datetime.date | None = None) -> bool:
-    if team.status not in (Team.Status.PROPOSED, Team.Status.APPROVED):
-        return False
-    if team.member_count >= team.max_size:
-        return False
-    return can_propose_team(user, team.project, today=today)
+    """`user` may apply to `team` now. On a page listing many teams of one project, ask
+    `can_propose_team` once and `team_takes_applications` per team instead."""
+    return team_takes_applications(team) and can_propose_team(user, team.project, today=today)
 
 
 def can_withdraw(user, membership: Membership, *, today: datetime.date | None = None) -> bool:

@@ -8,15 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ..exceptions import (
-    EvaluationError,
-    RubricLocked,
-)
-from ..models import (
-    Criterion,
-    Evaluation,
-    Rubric,
-)
+from ..exceptions import EvaluationError, RubricLocked
+from ..models import Criterion, Evaluation, Rubric
 from ..rubrics import DEFAULT_RUBRICS
 
 
@@ -48,16 +41,18 @@ def rubric_copy(*, source: Rubric, fiscal_year: int) -> Rubric:
     """Copy `source`'s criteria into the rubric of `fiscal_year` for the same perspective.
 
     The target is created if missing; an existing target is replaced only while it has
-    no evaluations. Copying a rubric onto itself is refused."""
-    if source.fiscal_year == fiscal_year:
-        raise EvaluationError(_("同じ年度にはコピーできません。別の年度を指定してください。"))
+    no evaluations. Copying a rubric onto itself is refused: the target is compared by
+    row, not by the year as given (a year given as text once wiped the rubric)."""
     with transaction.atomic():
         target, _created = Rubric.objects.get_or_create(
             fiscal_year=fiscal_year, perspective=source.perspective
         )
+        if target.pk == source.pk:
+            raise EvaluationError(_("同じ年度にはコピーできません。別の年度を指定してください。"))
         target = Rubric.objects.select_for_update().get(pk=target.pk)
         if rubric_is_locked(rubric=target):
             raise RubricLocked(_("コピー先の評価基準には既に評価があるため、置き換えられません。"))
+        criteria = list(source.criteria.all())  # read before the target's are deleted
         target.criteria.all().delete()
         Criterion.objects.bulk_create(
             Criterion(
@@ -69,7 +64,7 @@ def rubric_copy(*, source: Rubric, fiscal_year: int) -> Rubric:
                 weight=c.weight,
                 point_labels=list(c.point_labels),
             )
-            for c in source.criteria.all()
+            for c in criteria
         )
     return target
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,13 +14,10 @@ from accounts.exports import download_content_type
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import (
-    Perspective,
-    Presentation,
-    ReportMeeting,
-)
+from ..models import Perspective
 from ..permissions import can_download_materials
 from ..rubrics import PERSPECTIVE_HELP
+from ..selectors import lookups
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required
 
 
@@ -49,9 +46,7 @@ def meeting_detail(request, pk: int):
 
 @role_required(roles.is_rater)
 def presentation_evaluate(request, pk: int):
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("meeting__project", "team"), pk=pk
-    )
+    presentation = lookups.presentation(pk)
     meeting = presentation.meeting
     mine = selectors.rater_perspectives(request.user)
     wanted = request.POST.get("perspective") or request.GET.get("perspective") or mine[0]
@@ -91,7 +86,7 @@ def presentation_evaluate(request, pk: int):
         if posted is not None
         else (form.evaluation.comment if form.evaluation else "")
     )
-    editable = meeting.status == ReportMeeting.Status.OPEN and not conflict
+    editable = meeting.is_open and not conflict
     return render(
         request,
         "evaluations/presentation_evaluate.html",
@@ -115,7 +110,7 @@ def presentation_evaluate(request, pk: int):
 
 @login_required
 def presentation_materials(request, pk: int):
-    presentation = get_object_or_404(Presentation, pk=pk)
+    presentation = lookups.presentation(pk)
     if not can_download_materials(request.user, presentation) or not presentation.materials:
         raise Http404
     filename = presentation.materials.name.rsplit("/", 1)[-1]

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions as roles
-from projects.models import Team
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import (
-    LeadershipWindow,
-    Perspective,
-)
+from ..models import Perspective
 from ..permissions import can_view_team_results
 from ..rubrics import PERSPECTIVE_HELP
+from ..selectors import lookups
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required
 
 
@@ -74,7 +71,7 @@ def leadership_evaluate(request, team_pk: int):
             "form": form,
             "rows": _criteria_rows(form.criteria, scores),
             "comment": comment,
-            "editable": target.window.status == LeadershipWindow.Status.OPEN,
+            "editable": target.window.is_open,
             "conflict": False,
             "action": reverse("evaluations:leadership_evaluate", args=[team.pk]),
             "back_url": reverse("evaluations:leadership_list"),
@@ -109,7 +106,7 @@ def _radar_data(result: selectors.TeamResult) -> dict:
 
 @role_required(roles.is_city_staff)
 def team_results(request, team_pk: int):
-    team = get_object_or_404(Team.objects.select_related("project"), pk=team_pk)
+    team = lookups.team(team_pk)
     if not can_view_team_results(request.user, team):
         raise Http404
     result = selectors.team_results(

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "import_export",
     "csp",
     # Our apps, lowest first: each may import only the ones above it.
     "accounts",

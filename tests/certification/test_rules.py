@@ -31,7 +31,6 @@ from certification.rules import (
     PriorAward,
     RuleSet,
     decide,
-    evaluation_score,
     format_number,
     leadership_score,
     report_score,
@@ -457,32 +456,6 @@ def test_evidence_is_json_serialisable() -> None:
 
 
 # ------------------------------------------------------------------- score helpers
-
-
-def test_evaluation_score_maps_all_ones_to_zero() -> None:
-    assert evaluation_score([(1, 1), (1, 3)]) == 0.0
-
-
-def test_evaluation_score_maps_all_fives_to_one_hundred() -> None:
-    assert evaluation_score([(5, 0.1), (5, 0.2), (5, 0.7)]) == 100.0
-
-
-def test_evaluation_score_uses_the_weighted_mean() -> None:
-    assert evaluation_score([(5, 1), (3, 3)]) == 62.5  # mean 3.5
-
-
-def test_evaluation_score_accepts_a_generator() -> None:
-    assert evaluation_score((s, 1) for s in (2, 4)) == 50.0
-
-
-@pytest.mark.parametrize(
-    "pairs",
-    [[], [(0.9, 1)], [(5.1, 1)], [(3, 0)], [(3, -1)], [(float("nan"), 1)], [(3, float("inf"))]],
-    ids=["empty", "below one", "above five", "zero weight", "negative weight", "nan", "inf"],
-)
-def test_evaluation_score_rejects_invalid_input(pairs) -> None:
-    with pytest.raises(ValueError):
-        evaluation_score(pairs)
 
 
 def test_report_score_is_none_while_pending() -> None:
