@@ -107,14 +107,7 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
         "accounts",
         "projects",
         "evaluations",
-        pytest.param(
-            "certification",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="certification services ↔ tasks: being fixed on the certification "
-                "branch (issue #10); remove this mark when it passes",
-            ),
-        ),
+        "certification",
     ],
 )
 def test_no_module_of_the_app_imports_itself_back_in_a_circle(app):
