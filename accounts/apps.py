@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("職員・アカウント")
 
     def ready(self):
+        from . import admin_display
         from .roles import sync_role_permissions
+
+        admin_display.install()
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts_sync_roles")

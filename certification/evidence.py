@@ -17,7 +17,7 @@ names by the recompute). Shape, per level:
 
 from django.utils.translation import gettext as _
 
-from .rules import format_number
+from accounts.fiscal import score_label
 
 
 def evidence_teams(evidence: dict) -> list[dict]:
@@ -32,7 +32,7 @@ def evidence_teams(evidence: dict) -> list[dict]:
 
 
 def number(value) -> str:
-    return "—" if value is None else format_number(round(float(value), 1))
+    return "—" if value is None else score_label(value)
 
 
 def role_label(role: str) -> str:

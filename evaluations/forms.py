@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.validators import NoNulFormMixin
+from accounts.validators import EMPTY_CHOICE_LABEL, NoNulFormMixin
 from projects.models import Membership, Project, Team
 
 from .models import Criterion, ReportMeeting
@@ -60,7 +60,7 @@ class WindowOpenForm(forms.Form):
     closes_on = forms.DateField(label=_("締切日"), widget=DateInput())
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(NoNulFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("招待する職員"), queryset=User.objects.none())
 
     def __init__(
@@ -91,7 +91,7 @@ class InvitationForm(forms.Form):
         )
         if candidates is not None:
             label = self.fields["user"].label_from_instance
-            self.fields["user"].choices = [("", "---------")] + [
+            self.fields["user"].choices = [("", EMPTY_CHOICE_LABEL)] + [
                 (u.pk, label(u)) for u in candidates
             ]
 

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fiscal import fiscal_year_label
 from projects.models import Project, Team
 
 
@@ -40,7 +41,7 @@ class Rubric(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.fiscal_year} {self.get_perspective_display()}"
+        return f"{fiscal_year_label(self.fiscal_year)} {self.get_perspective_display()}"
 
 
 class Criterion(models.Model):
@@ -335,7 +336,7 @@ class CriterionScore(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.criterion}: {self.score}"
+        return f"{self.criterion}：{self.score}"
 
 
 class ReminderLog(models.Model):

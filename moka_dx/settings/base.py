@@ -149,6 +149,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats where Django renders dates itself; pages use accounts/fiscal.py (和暦).
+FORMAT_MODULE_PATH = ["moka_dx.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
