@@ -131,8 +131,7 @@ def evidence_table(cert: Certification):
             leadership = _("認定時点では未集計")
         else:
             leadership = (
-                f"{evidence.number(team.get('leadership_mean'))}"
-                f"（{team.get('leadership_raters')}）"
+                f"{evidence.number(team.get('leadership_mean'))}（{team.get('leadership_raters')}）"
             )
         return (
             fiscal_year_label(team.get("fiscal_year")),

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 # Our Japanese overrides of Django's, the admin's and allauth's own Japanese (English msgids).
-JAPANESE_CATALOGUES = sorted((Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES").glob("*.po"))
+JAPANESE_CATALOGUES = sorted(
+    (Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES").glob("*.po")
+)
 FORMAT_FIELD = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -93,7 +95,9 @@ def test_the_japanese_overrides_have_no_empty_or_fuzzy_entry_and_keep_format_fie
 
 
 def test_the_japanese_overrides_use_full_width_question_marks_and_one_word_for_two_factor():
-    texts = [t for p in JAPANESE_CATALOGUES for e in read_catalogue(p) for t in e["msgstr"].values()]
+    texts = [
+        t for p in JAPANESE_CATALOGUES for e in read_catalogue(p) for t in e["msgstr"].values()
+    ]
 
     assert not [t for t in texts if "?" in t]
     assert not [t for t in texts if "多要素" in t]
