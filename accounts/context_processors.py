@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from . import permissions
 
 
@@ -13,5 +15,15 @@ def roles(request):
             "programme_admin": permissions.is_programme_admin(user),
             "admin": permissions.is_programme_admin(user)
             or bool(user and user.is_authenticated and user.is_superuser),
+        }
+    }
+
+
+def contacts(request):
+    """Whom to ask: passwords (人事課) and the programme (DX推進担当), from settings."""
+    return {
+        "contacts": {
+            "password": settings.PASSWORD_HELP_CONTACT,
+            "portal": settings.PORTAL_HELP_CONTACT,
         }
     }

@@ -14,7 +14,7 @@ class LoginForm(NoNulFormMixin, AllauthLoginForm):
         field.label = _("職員番号またはメールアドレス")
         field.widget.attrs.update(
             {
-                "placeholder": _("例: 20001 または name@city.moka.example.jp"),
+                "placeholder": _("例：20001 または name@city.moka.example.jp"),
                 "autocomplete": "username",
             }
         )

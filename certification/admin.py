@@ -157,7 +157,7 @@ def evidence_table(cert: Certification):
     if data.get("advisor_fiscal_year"):
         extra = format_html(
             "<p>{}</p>",
-            _("アドバイザー認定の年度: %(year)s")
+            _("アドバイザー認定の年度：%(year)s")
             % {"year": fiscal_year_label(data["advisor_fiscal_year"])},
         )
     return format_html(

@@ -45,7 +45,7 @@ def summary(evidence: dict, *, leadership_min_raters: int = 0) -> str:
     A leadership score is included only when at least `leadership_min_raters` answered
     (the leader's own page passes the anonymity threshold)."""
     if isinstance(evidence, dict) and evidence.get("manual"):
-        return _("人事担当による付与: %(reason)s") % {"reason": evidence.get("reason", "")}
+        return _("人事担当による付与：%(reason)s") % {"reason": evidence.get("reason", "")}
     parts = []
     for team in evidence_teams(evidence):
         text = _("%(team)s（%(role)s）報告会 %(score)s点") % {

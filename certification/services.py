@@ -434,11 +434,11 @@ def certification_resolve_flag(
         if keep:
             cert.status = Status.ACTIVE
             cert.source = Source.MANUAL
-            cert._change_reason = _("確認の上、認定を維持: %(reason)s") % {"reason": reason}
+            cert._change_reason = _("確認の上、認定を維持：%(reason)s") % {"reason": reason}
         else:
             cert.status = Status.REVOKED
             cert.revoked_at = timezone.now()
-            cert._change_reason = _("確認の上、認定を取消: %(reason)s") % {"reason": reason}
+            cert._change_reason = _("確認の上、認定を取消：%(reason)s") % {"reason": reason}
         cert.save()
     return cert
 

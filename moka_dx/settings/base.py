@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.contacts",
             ],
         },
     },
@@ -264,6 +265,10 @@ LOGGING = {
 # --- Programme settings ----------------------------------------------------------------
 CERTIFICATE_ISSUER = env.str("CERTIFICATE_ISSUER", default="真岡市長 石坂 真一")
 CITY_NAME = env.str("CITY_NAME", default="真岡市")
+# Whom the pages name when something goes wrong: accounts and passwords are HR's, the
+# programme is the DX office's (allauth's stock text says only 「ご連絡ください」).
+PASSWORD_HELP_CONTACT = env.str("PASSWORD_HELP_CONTACT", default="人事課")
+PORTAL_HELP_CONTACT = env.str("PORTAL_HELP_CONTACT", default="デジタル戦略課（DX推進担当）")
 LEADERSHIP_ANONYMITY_THRESHOLD = env.int("LEADERSHIP_ANONYMITY_THRESHOLD", default=3)
 DISAGREEMENT_STDEV = env.float("DISAGREEMENT_STDEV", default=20.0)
 MATERIALS_MAX_BYTES = env.int("MATERIALS_MAX_BYTES", default=20 * 1024 * 1024)
