@@ -100,6 +100,83 @@ def rule_sets() -> dict[int, rules.RuleSet]:
     return result
 
 
+def _closed_report_evaluations():
+    return Evaluation.objects.filter(
+        perspective__in=REPORT_PERSPECTIVES,
+        presentation__meeting__status=ReportMeeting.Status.CLOSED,
+    )
+
+
+def _report_scores_by_team(report) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Policy and technical scores per team from report evaluations: ONE score per
+    evaluator and perspective (the mean of their evaluations of the team), streamed."""
+    report_rows = report.values_list(
+        "presentation__team_id", "perspective", "evaluator_id", "score"
+    ).order_by()
+    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
+    for team_id, perspective, evaluator_id, score in report_rows.iterator(
+        chunk_size=ITERATOR_CHUNK
+    ):
+        by_rater[(team_id, perspective, evaluator_id)].append(float(score))
+    policy: dict[int, list[float]] = defaultdict(list)
+    technical: dict[int, list[float]] = defaultdict(list)
+    policy_code = Perspective.POLICY.value
+    for (team_id, perspective, _evaluator), scores in by_rater.items():
+        score = scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
+        (policy if perspective == policy_code else technical)[team_id].append(score)
+    return policy, technical
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A team's 報告会 score as certification counts it, with the threshold it met or not.
+
+    `state` is rules.MET / UNMET / PENDING (pending: too few raters at closed meetings)."""
+
+    score: float | None
+    threshold: float
+    state: str
+    policy_raters: int
+    technical_raters: int
+    rule_set: rules.RuleSet
+
+
+def report_results(*, teams: Iterable[Team]) -> dict[int, ReportResult]:
+    """The combined report score of each team (policy and technical means weighted by the
+    team's 年度 rule set, closed meetings only), exactly as the recompute decides it.
+
+    Two queries for any number of teams: the evaluations and the rule sets. Each team needs
+    `project.fiscal_year` loaded (select_related) by the caller."""
+    teams = list(teams)
+    if not teams:
+        return {}
+    policy, technical = _report_scores_by_team(
+        _closed_report_evaluations().filter(presentation__team_id__in=[t.pk for t in teams])
+    )
+    sets = rule_sets()
+    result = {}
+    for team in teams:
+        year = team.project.fiscal_year
+        rule_set = sets.get(year) or rules.RuleSet(fiscal_year=year)
+        participation = rules.Participation(
+            fiscal_year=year,
+            team=team.pk,
+            role=rules.MEMBER,
+            policy_scores=policy.get(team.pk, ()),
+            technical_scores=technical.get(team.pk, ()),
+        )
+        score = rules.report_score(participation, rule_set)
+        result[team.pk] = ReportResult(
+            score=score,
+            threshold=rule_set.report_threshold,
+            state=rules.report_state(score, rule_set),
+            policy_raters=len(participation.policy_scores),
+            technical_raters=len(participation.technical_scores),
+            rule_set=rule_set,
+        )
+    return result
+
+
 def _approved_memberships(user_ids: Iterable[int] | None):
     qs = Membership.objects.filter(
         status=Membership.Status.APPROVED, team__status=Team.Status.APPROVED
@@ -146,26 +223,10 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     # 2. Report scores at CLOSED meetings: one score per evaluator and perspective (the
     # mean of their evaluations if the team presented at several closed meetings), so
     # the minimum numbers of raters count people, not evaluations.
-    report = Evaluation.objects.filter(
-        perspective__in=REPORT_PERSPECTIVES,
-        presentation__meeting__status=ReportMeeting.Status.CLOSED,
-    )
+    report = _closed_report_evaluations()
     if user_ids is not None:
         report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
-    report_rows = report.values_list(
-        "presentation__team_id", "perspective", "evaluator_id", "score"
-    ).order_by()
-    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
-    for team_id, perspective, evaluator_id, score in report_rows.iterator(
-        chunk_size=ITERATOR_CHUNK
-    ):
-        by_rater[(team_id, perspective, evaluator_id)].append(float(score))
-    policy: dict[int, list[float]] = defaultdict(list)
-    technical: dict[int, list[float]] = defaultdict(list)
-    policy_code = Perspective.POLICY.value
-    for (team_id, perspective, _evaluator), scores in by_rater.items():
-        score = scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
-        (policy if perspective == policy_code else technical)[team_id].append(score)
+    policy, technical = _report_scores_by_team(report)
 
     # 3. Leadership scores of teams whose project's window is CLOSED.
     leadership: dict[int, list[float]] = defaultdict(list)
