@@ -7,7 +7,7 @@ import datetime
 
 from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
 
-from .exceptions import ProjectError
+from .exceptions import AlreadyInTeam, ProjectError
 from .models import Membership, Project, Team
 from .services import check_can_edit_worksheet, check_eligible, recruitment_is_open
 
@@ -19,6 +19,7 @@ __all__ = [
     "can_see_project",
     "can_see_staff_pages",
     "can_withdraw",
+    "propose_refusal",
 ]
 
 
@@ -45,6 +46,21 @@ def can_propose_team(user, project: Project, *, today: datetime.date | None = No
     except ProjectError:
         return False
     return can_see_staff_pages(user)
+
+
+def propose_refusal(user, project: Project, *, today: datetime.date | None = None) -> str:
+    """Why `user` may neither propose nor join a team of a recruiting `project` (e.g. the
+    grade limit), from the same check as `can_propose_team`; "" when nothing stops them,
+    when they already are in a team (the page says so), or when it is not recruiting."""
+    if project.status != Project.Status.RECRUITING or not can_see_staff_pages(user):
+        return ""
+    try:
+        check_eligible(project, user, today=today)
+    except AlreadyInTeam:
+        return ""
+    except ProjectError as error:
+        return str(error)
+    return ""
 
 
 def can_apply(user, team: Team, *, today: datetime.date | None = None) -> bool:
