@@ -318,12 +318,18 @@ def certifications_of(*, user: User):
 
 
 def certified_counts():
-    """Held certifications counted per level × 年度 × department (one query)."""
+    """Held certifications counted per level × 年度 × department (one query), the
+    departments in the organisation's order (their code, as `Department` orders them)."""
     return list(
         Certification.objects.filter(status__in=Certification.HELD)
-        .values("level", "fiscal_year", department=F("user__department__name"))
+        .values(
+            "level",
+            "fiscal_year",
+            department=F("user__department__name"),
+            department_code=F("user__department__code"),
+        )
         .annotate(count=Count("id"))
-        .order_by("fiscal_year", "department", "level")
+        .order_by("fiscal_year", "department_code", "level")
     )
 
 

@@ -188,11 +188,13 @@ def dashboard(request):
     counts = selectors.certified_counts()
     levels = list(Level)
     no_department = _("（所属なし）")
-    table: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    # Rows in the organisation's order (department code), people without one last.
+    table: dict[tuple[int, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     per_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in counts:
         department = row["department"] or no_department
-        table[(row["fiscal_year"], department)][row["level"]] += row["count"]
+        code = row["department_code"] or "\uffff"
+        table[(row["fiscal_year"], code, department)][row["level"]] += row["count"]
         per_year[row["fiscal_year"]][row["level"]] += row["count"]
     years = sorted(per_year)
     table_rows = [
@@ -202,7 +204,7 @@ def dashboard(request):
             "counts": [cells.get(level, 0) for level in levels],
             "total": sum(cells.values()),
         }
-        for (year, department), cells in sorted(table.items())
+        for (year, _code, department), cells in sorted(table.items())
     ]
     totals = [sum(per_year[y].get(level, 0) for y in years) for level in levels]
     chart = {
