@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin import SafeActionsMixin
 from accounts.exports import safe_row
 from accounts.fiscal import fiscal_year_label
+from accounts.forms import FiscalYearChoiceField
 from accounts.models import User
 from accounts.validators import NoNulFormMixin
 
@@ -60,12 +61,7 @@ class GrantForm(NoNulFormMixin, forms.Form):
     level = forms.TypedChoiceField(
         label=gettext_lazy("認定レベル"), choices=Level.choices, coerce=int
     )
-    fiscal_year = forms.IntegerField(
-        label=gettext_lazy("認定年度（西暦）"),
-        min_value=2000,
-        max_value=2100,
-        help_text=gettext_lazy("例: 令和6年度 → 2024"),
-    )
+    fiscal_year = FiscalYearChoiceField(label=gettext_lazy("認定年度"), first=2000, ahead=1)
     reason = forms.CharField(
         label=gettext_lazy("理由"),
         max_length=2000,
@@ -535,6 +531,11 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "updated_at",
     )
     ordering = ("-fiscal_year",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "fiscal_year":
+            return FiscalYearChoiceField(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=gettext_lazy("年度"))
     def year_label(self, obj):
