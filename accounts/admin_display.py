@@ -9,7 +9,10 @@ from `AccountsConfig.ready`) wraps those two functions where the admin looks the
 - dates and datetimes → 令和8年11月30日 / 令和8年11月30日 17:00 (English: 30 Nov 2026 17:00);
 - `fiscal_year` fields → 令和5年度 (FY2023);
 - decimals → 1,200 / 2.5 (no trailing zeros);
-- booleans → the admin's icon with words for alt text (はい / いいえ / 不明).
+- booleans → the admin's icon with words for alt text (はい / いいえ / 不明);
+- the empty choice of model choices and of the admin's action list → 「選択してください」
+  instead of 「---------」 (Django's one shared `BLANK_CHOICE_DASH` list, updated in place,
+  the default argument of every place that offers it).
 
 Everything else goes to Django's own function unchanged. See
 docs/decisions (the admin's formatting) for why this is a wrapper and not one display
@@ -27,6 +30,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .fiscal import date_label, datetime_label, fiscal_year_label, number_label
+from .validators import EMPTY_CHOICE_LABEL
 
 _ICONS = {True: "yes", False: "no", None: "unknown"}
 
@@ -95,3 +99,4 @@ def install() -> None:
     admin_list.display_for_value = value
     admin_list._boolean_icon = boolean_icon
     helpers.display_for_field = field
+    models.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE_LABEL)]

@@ -78,3 +78,12 @@ def test_a_decimal_in_the_admin_has_no_trailing_zeros(hr):
     assert "1,200" in html and "300.5" in html
     assert "1200.00" not in html
     assert effect.label in html
+
+
+def test_the_admin_action_list_starts_with_please_choose_not_dashes(hr):
+    factories.UserFactory()
+
+    html = hr.get(reverse("admin:accounts_user_changelist")).content.decode()
+
+    assert "選択してください" in html
+    assert "---------" not in html
