@@ -76,6 +76,9 @@ def test_scores_have_one_decimal_at_most(value, label):
         (1234567.891, "1,234,567.89"),
         (0, "0"),
         (Decimal("-3.10"), "-3.1"),
+        (float("nan"), ""),
+        (float("inf"), ""),
+        ("abc", ""),
     ],
 )
 def test_quantities_have_thousands_separators_and_no_trailing_zeros(value, label):
