@@ -26,14 +26,24 @@ class FiscalYearChoiceField(forms.TypedChoiceField):
         kwargs.setdefault("coerce", int)
         kwargs.setdefault("label", _("年度"))
         kwargs.setdefault("initial", fiscal_year_of)
-        kwargs.pop("max_length", None)
-        for unused in ("min_value", "max_value", "step_size", "limit_choices_to"):
-            kwargs.pop(unused, None)
         super().__init__(choices=functools.partial(fiscal_year_choices, first, ahead), **kwargs)
 
 
 class LoginForm(NoNulFormMixin, AllauthLoginForm):
     """allauth's login form, worded for the city: 職員番号 or e-mail."""
+
+    def clean(self):
+        from .directory.backends import LOCAL_LOGIN_REFUSED
+
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, LOCAL_LOGIN_REFUSED, False):
+                raise forms.ValidationError(
+                    _("このアカウントは庁内アカウントでログインしてください。"),
+                    code="local_login_refused",
+                ) from None
+            raise
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
