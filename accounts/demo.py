@@ -148,6 +148,17 @@ def demo_people() -> list[Person]:
             Grade.KAKARICHO,
             (Role.STAFF, Role.HR_ADMIN),
         ),
+        # A second HR admin: certification decisions follow the two-person rule.
+        Person(
+            "10004",
+            "石川",
+            "真理",
+            "イシカワ",
+            "マリ",
+            "130",
+            Grade.SHUNIN,
+            (Role.STAFF, Role.HR_ADMIN),
+        ),
         Person(
             "90001",
             "岡田",

@@ -11,8 +11,8 @@ from django.dispatch import receiver
 
 from evaluations.signals import leadership_window_closed, report_meeting_closed
 
+from .enqueue import enqueue_recompute_users
 from .services import mark_stale
-from .tasks import enqueue_recompute_users
 
 
 def mark_and_enqueue(user_ids) -> None:
