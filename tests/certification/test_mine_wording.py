@@ -2,8 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from certification.services import certification_revoke, certifications_recompute
+from certification.models import Certification
 from evaluations.models import LeadershipWindow
 from tests import factories
 from tests.certification.helpers import Raters, scored_team
@@ -41,11 +42,17 @@ def test_an_open_window_still_reads_pending(client):
     assert "評価待ち" in html
 
 
-def test_after_hr_revokes_the_only_level_the_heading_names_no_next_level(client, hr_admin):
+def test_after_hr_revokes_the_only_level_the_heading_names_no_next_level(client):
     member = factories.UserFactory()
     scored_team(Raters(), members=[member])
-    certifications_recompute(user_ids=[member.pk])
-    certification_revoke(certification=member.certifications.get(), reason="誤登録", by=hr_admin)
+    # As the two-person revocation leaves it (proposal approved): revoked, never deleted.
+    factories.CertificationFactory(
+        user=member,
+        level=1,
+        fiscal_year=2024,
+        status=Certification.Status.REVOKED,
+        revoked_at=timezone.now(),
+    )
 
     html = _page(client, member)
 
