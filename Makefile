@@ -10,6 +10,9 @@ APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils sl
 # python-ldap (django-auth-ldap) compiles against these: installed before the virtualenv.
 BUILD_APT_PACKAGES := libldap2-dev libsasl2-dev
 BENCH_APT_PACKAGES := wrk
+# What the demo needs beyond Python: the 認定証 PDF's Japanese glyphs, and msgfmt.
+RUN_APT_PACKAGES := gettext fonts-noto-cjk
+PORT ?= 8000
 export PLAYWRIGHT_BROWSERS_PATH := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
@@ -56,16 +59,24 @@ $(STAMP)/apt: Makefile | $(STAMP)
 	$(call apt_install,$(APT_PACKAGES))
 	@touch $@
 
+# Debian packages the demo needs (fonts for the certificate PDF, msgfmt).
+$(STAMP)/apt-run: Makefile | $(STAMP)
+	$(call apt_install,$(RUN_APT_PACKAGES))
+	@touch $@
+
 messages: $(STAMP)/venv ## Compile the translations (needs gettext)
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
 
-run: $(STAMP)/venv messages ## Demo site on SQLite at http://127.0.0.1:8000 (tasks run in-process)
-	@env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	@env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	@env -u DATABASE_URL DJANGO_DEBUG=1 $(PY) manage.py demo_logins
-	@echo "http://127.0.0.1:8000 を開いてください / open http://127.0.0.1:8000"
-	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+# The demo's own address: the certificate's QR code and e-mail links point at it.
+RUN_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
+
+run: $(STAMP)/venv $(STAMP)/apt-run messages ## Demo site on SQLite at http://127.0.0.1:8000 (PORT=8001 for another port; tasks run in-process)
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py seed_demo
+	@$(RUN_ENV) $(PY) manage.py demo_logins
+	@echo "http://127.0.0.1:$(PORT) を開いてください / open http://127.0.0.1:$(PORT)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)/venv ## ruff and makemigrations --check
 	$(VENV)/bin/ruff check .

@@ -55,6 +55,7 @@ __all__ = [
     "format_number",
     "leadership_score",
     "report_score",
+    "report_state",
 ]
 
 LEADER = "leader"
@@ -422,14 +423,16 @@ class _Assessed:
         return data
 
 
+def report_state(report: float | None, rule_set: RuleSet) -> str:
+    """PENDING without a score, MET at or above the report threshold, else UNMET."""
+    if report is None:
+        return PENDING
+    return MET if report >= rule_set.report_threshold else UNMET
+
+
 def _assess(p: Participation, rule_set: RuleSet) -> _Assessed:
     report = report_score(p, rule_set)
-    if report is None:
-        participation_state = PENDING
-    elif report >= rule_set.report_threshold:
-        participation_state = MET
-    else:
-        participation_state = UNMET
+    participation_state = report_state(report, rule_set)
 
     leadership = leadership_score(p, rule_set)
     leadership_state: str | None = None

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import FiscalYearChoiceField
 from accounts.models import User
-from accounts.validators import NoNulFormMixin
+from accounts.validators import EMPTY_CHOICE_LABEL, NoNulFormMixin
 from projects.models import Team
 
 from . import selectors
@@ -54,7 +55,7 @@ class WindowOpenForm(forms.Form):
     closes_on = forms.DateField(label=_("締切日"), widget=DateInput())
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(NoNulFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("招待する職員"), queryset=User.objects.none())
 
     def __init__(self, *args, candidates: list[User], **kwargs):
@@ -64,13 +65,13 @@ class InvitationForm(forms.Form):
         field = self.fields["user"]
         field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
         field.label_from_instance = lambda u: f"{u.full_name}（{u.employee_number or u.email}）"
-        field.choices = [("", "---------")] + [
+        field.choices = [("", EMPTY_CHOICE_LABEL)] + [
             (u.pk, field.label_from_instance(u)) for u in candidates
         ]
 
 
 class FiscalYearForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearChoiceField()
 
 
 class CriterionForm(NoNulFormMixin, forms.Form):
@@ -83,6 +84,15 @@ class CriterionForm(NoNulFormMixin, forms.Form):
     point_3 = forms.CharField(label=_("3点の目安"), max_length=40)
     point_4 = forms.CharField(label=_("4点の目安"), max_length=40)
     point_5 = forms.CharField(label=_("5点の目安"), max_length=40)
+    description_en = forms.CharField(label=_("説明（英語）"), max_length=300, required=False)
+    points_en = forms.CharField(
+        label=_("1〜5点の目安（英語）"),
+        max_length=250,
+        required=False,
+        help_text=_(
+            "英語の画面用。1点から5点まで「 / 」で区切って5つ（例：Poor / Fair / Good / Very good / Excellent）。空のときは日本語を表示します。"
+        ),
+    )
 
     @classmethod
     def initial_for(cls, criterion: Criterion) -> dict:
@@ -92,9 +102,27 @@ class CriterionForm(NoNulFormMixin, forms.Form):
             "label_en": criterion.label_en,
             "description": criterion.description,
             "weight": criterion.weight,
+            "description_en": criterion.description_en,
+            "points_en": " / ".join(criterion.point_labels_en or []),
         }
         initial.update({f"point_{i}": labels[i - 1] for i in range(1, 6)})
         return initial
 
     def point_labels(self) -> list[str]:
         return [self.cleaned_data[f"point_{i}"] for i in range(1, 6)]
+
+    def clean_points_en(self) -> list[str]:
+        text = self.cleaned_data["points_en"].strip()
+        if not text:
+            return []
+        labels = [label.strip() for label in text.split("/")]
+        if len(labels) != 5 or not all(labels):
+            raise forms.ValidationError(_("英語の目安は「 / 」で区切って5つ入力してください。"))
+        return labels
+
+    def english_texts(self) -> dict:
+        """The keyword arguments `criterion_add` / `criterion_update` take for English."""
+        return {
+            "description_en": self.cleaned_data["description_en"],
+            "point_labels_en": self.cleaned_data["points_en"],
+        }

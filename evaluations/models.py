@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fiscal import fiscal_year_label
 from projects.models import Project, Team
 
 
@@ -40,7 +41,11 @@ class Rubric(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.fiscal_year} {self.get_perspective_display()}"
+        return f"{fiscal_year_label(self.fiscal_year)} {self.get_perspective_display()}"
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
 
 
 class Criterion(models.Model):
@@ -57,6 +62,13 @@ class Criterion(models.Model):
         default=list,
         blank=True,
         help_text=_("1点から5点までの目安を5つ並べたリスト"),
+    )
+    description_en = models.CharField(_("説明（英語）"), max_length=300, blank=True)
+    point_labels_en = models.JSONField(
+        _("1〜5点の目安（英語）"),
+        default=list,
+        blank=True,
+        help_text=_("英語の画面に表示する目安。空のときは日本語を表示します。"),
     )
     history = HistoricalRecords()
 
@@ -79,9 +91,23 @@ class Criterion(models.Model):
     @property
     def label(self) -> str:
         """The criterion's name in the reader's language (English only when it exists)."""
-        if self.label_en and (get_language() or "ja").startswith("en"):
+        if self.label_en and _english():
             return self.label_en
         return self.label_ja
+
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's language (English only when it exists)."""
+        if self.description_en and _english():
+            return self.description_en
+        return self.description
+
+    @property
+    def points(self) -> list[tuple[int, str]]:
+        """(1, label) … (5, label) in the reader's language; "" where none is set."""
+        labels = self.point_labels_en if self.point_labels_en and _english() else self.point_labels
+        labels = list(labels or [])
+        return [(i, labels[i - 1] if len(labels) >= i else "") for i in range(1, 6)]
 
 
 class ScoringWindow(models.Model):
@@ -367,7 +393,7 @@ class CriterionScore(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.criterion}: {self.score}"
+        return f"{self.criterion}：{self.score}"
 
 
 class ReminderLog(models.Model):

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fiscal import date_label, number_label
 from accounts.models import Department, Grade
 
 TEXT_MAX = 4000  # the longest worksheet text we accept (about two A4 pages of Japanese)
@@ -259,7 +260,7 @@ class MeasuredEffect(models.Model):
         ordering = ["worksheet", "order", "pk"]
 
     def __str__(self):
-        return f"{self.label}: {self.before} → {self.after} {self.unit}"
+        return f"{self.label}：{number_label(self.before)} → {number_label(self.after)} {self.unit}"
 
     @property
     def reduction(self):
@@ -280,7 +281,7 @@ class Workshop(models.Model):
         ordering = ["project", "held_on", "pk"]
 
     def __str__(self):
-        return f"{self.held_on} {self.topic}"
+        return f"{date_label(self.held_on)} {self.topic}"
 
 
 class Attendance(models.Model):

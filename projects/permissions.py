@@ -7,7 +7,7 @@ import datetime
 
 from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
 
-from .exceptions import ProjectError
+from .exceptions import AlreadyInTeam, ProjectError
 from .models import Membership, Project, Team
 from .services import check_can_edit_worksheet, check_eligible, recruitment_is_open
 
@@ -20,6 +20,7 @@ __all__ = [
     "can_see_staff_pages",
     "can_withdraw",
     "team_takes_applications",
+    "propose_refusal",
 ]
 
 
@@ -54,6 +55,21 @@ def team_takes_applications(team: Team) -> bool:
         team.status in (Team.Status.PROPOSED, Team.Status.APPROVED)
         and team.member_count < team.max_size
     )
+
+
+def propose_refusal(user, project: Project, *, today: datetime.date | None = None) -> str:
+    """Why `user` may neither propose nor join a team of a recruiting `project` (e.g. the
+    grade limit), from the same check as `can_propose_team`; "" when nothing stops them,
+    when they already are in a team (the page says so), or when it is not recruiting."""
+    if project.status != Project.Status.RECRUITING or not can_see_staff_pages(user):
+        return ""
+    try:
+        check_eligible(project, user, today=today)
+    except AlreadyInTeam:
+        return ""
+    except ProjectError as error:
+        return str(error)
+    return ""
 
 
 def can_apply(user, team: Team, *, today: datetime.date | None = None) -> bool:

@@ -46,7 +46,7 @@ def certification_resolve_flag(
         cert.status = Certification.Status.ACTIVE
         cert.source = Certification.Source.MANUAL
         cert._change_reason = change_reason(
-            _("確認の上、認定を維持: %(reason)s") % {"reason": reason}
+            _("確認の上、認定を維持：%(reason)s") % {"reason": reason}
         )
         cert.full_clean()
         cert.save()

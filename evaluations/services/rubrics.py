@@ -61,8 +61,10 @@ def rubric_copy(*, source: Rubric, fiscal_year: int) -> Rubric:
                 label_ja=c.label_ja,
                 label_en=c.label_en,
                 description=c.description,
+                description_en=c.description_en,
                 weight=c.weight,
                 point_labels=list(c.point_labels),
+                point_labels_en=list(c.point_labels_en),
             )
             for c in criteria
         )
@@ -96,6 +98,8 @@ def criterion_add(
     label_en: str = "",
     description: str = "",
     point_labels: list[str] | None = None,
+    description_en: str = "",
+    point_labels_en: list[str] | None = None,
 ) -> Criterion:
     """Add a criterion at the end of an unused rubric."""
     with transaction.atomic():
@@ -107,8 +111,10 @@ def criterion_add(
             label_ja=label_ja,
             label_en=label_en,
             description=description,
+            description_en=description_en,
             weight=weight,
             point_labels=_clean_point_labels(point_labels),
+            point_labels_en=_clean_point_labels(point_labels_en),
         )
         criterion.full_clean()
         criterion.save()
@@ -123,6 +129,8 @@ def criterion_update(
     label_en: str = "",
     description: str = "",
     point_labels: list[str] | None = None,
+    description_en: str = "",
+    point_labels_en: list[str] | None = None,
 ) -> Criterion:
     """Edit a criterion of an unused rubric (refused once the rubric has evaluations)."""
     with transaction.atomic():
@@ -131,8 +139,10 @@ def criterion_update(
         criterion.label_ja = label_ja
         criterion.label_en = label_en
         criterion.description = description
+        criterion.description_en = description_en
         criterion.weight = weight
         criterion.point_labels = _clean_point_labels(point_labels)
+        criterion.point_labels_en = _clean_point_labels(point_labels_en)
         criterion.full_clean()
         criterion.save()
     return criterion

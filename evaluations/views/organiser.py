@@ -329,6 +329,7 @@ def organiser_criterion_add(request, pk: int):
             description=data["description"],
             weight=data["weight"],
             point_labels=form.point_labels(),
+            **form.english_texts(),
         )
     else:
         messages.error(request, _("入力内容を確認してください。"))
@@ -360,6 +361,7 @@ def organiser_criterion_edit(request, pk: int):
                 description=data["description"],
                 weight=data["weight"],
                 point_labels=form.point_labels(),
+                **form.english_texts(),
             ):
                 return redirect("evaluations:organiser_rubric_detail", pk=criterion.rubric_id)
     return render(

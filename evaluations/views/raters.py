@@ -24,7 +24,10 @@ from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_req
 @role_required(roles.is_rater)
 def meeting_list(request):
     meetings = selectors.meetings_for_rater(user=request.user)
-    return render(request, "evaluations/meeting_list.html", {"meetings": meetings})
+    any_open = any(m.is_open for m in meetings)
+    return render(
+        request, "evaluations/meeting_list.html", {"meetings": meetings, "any_open": any_open}
+    )
 
 
 @role_required(roles.is_rater)
@@ -66,6 +69,8 @@ def presentation_evaluate(request, pk: int):
         except EvaluationError as error:
             messages.error(request, str(error))
             posted = request.POST
+            # The meeting may have closed since the page was loaded: read its state again.
+            meeting.refresh_from_db(fields=["status"])
         else:
             messages.success(
                 request,
@@ -80,13 +85,16 @@ def presentation_evaluate(request, pk: int):
         fiscal_year=meeting.project.fiscal_year,
         presentation=presentation,
     )
+    editable = meeting.is_open and not conflict
+    if not editable:
+        # A refused late score: the page shows what is stored, not what was refused.
+        posted = None
     scores = _posted_scores(posted) if posted is not None else form.scores
     comment = (
         posted.get("comment", "")
         if posted is not None
         else (form.evaluation.comment if form.evaluation else "")
     )
-    editable = meeting.is_open and not conflict
     return render(
         request,
         "evaluations/presentation_evaluate.html",

@@ -44,6 +44,8 @@ def leadership_evaluate(request, team_pk: int):
         except EvaluationError as error:
             messages.error(request, str(error))
             posted = request.POST
+            # The window may have closed since the page was loaded: read its state again.
+            target.window.refresh_from_db(fields=["status"])
         else:
             messages.success(request, _("リーダーシップ評価を保存しました。"))
             return redirect("evaluations:leadership_list")
@@ -53,6 +55,9 @@ def leadership_evaluate(request, team_pk: int):
         fiscal_year=team.project.fiscal_year,
         team=team,
     )
+    editable = target.window.is_open
+    if not editable:
+        posted = None  # a refused late answer: show what is stored, not what was refused
     scores = _posted_scores(posted) if posted is not None else form.scores
     comment = (
         posted.get("comment", "")
@@ -71,7 +76,7 @@ def leadership_evaluate(request, team_pk: int):
             "form": form,
             "rows": _criteria_rows(form.criteria, scores),
             "comment": comment,
-            "editable": target.window.is_open,
+            "editable": editable,
             "conflict": False,
             "action": reverse("evaluations:leadership_evaluate", args=[team.pk]),
             "back_url": reverse("evaluations:leadership_list"),
