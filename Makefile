@@ -10,6 +10,9 @@ APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils sl
 # python-ldap (django-auth-ldap) compiles against these: installed before the virtualenv.
 BUILD_APT_PACKAGES := libldap2-dev libsasl2-dev
 BENCH_APT_PACKAGES := wrk
+# What the demo needs beyond Python: the 認定証 PDF's Japanese glyphs, and msgfmt.
+RUN_APT_PACKAGES := gettext fonts-noto-cjk
+PORT ?= 8000
 export PLAYWRIGHT_BROWSERS_PATH := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
@@ -17,7 +20,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/moka_dx
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint services migrate seed messages clean bench worker
+.PHONY: help run test lint services migrate seed messages clean bench worker mutate
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,16 +59,24 @@ $(STAMP)/apt: Makefile | $(STAMP)
 	$(call apt_install,$(APT_PACKAGES))
 	@touch $@
 
+# Debian packages the demo needs (fonts for the certificate PDF, msgfmt).
+$(STAMP)/apt-run: Makefile | $(STAMP)
+	$(call apt_install,$(RUN_APT_PACKAGES))
+	@touch $@
+
 messages: $(STAMP)/venv ## Compile the translations (needs gettext)
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
 
-run: $(STAMP)/venv messages ## Demo site on SQLite at http://127.0.0.1:8000 (tasks run in-process)
-	@env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	@env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	@env -u DATABASE_URL DJANGO_DEBUG=1 $(PY) manage.py demo_logins
-	@echo "http://127.0.0.1:8000 を開いてください / open http://127.0.0.1:8000"
-	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+# The demo's own address: the certificate's QR code and e-mail links point at it.
+RUN_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
+
+run: $(STAMP)/venv $(STAMP)/apt-run messages ## Demo site on SQLite at http://127.0.0.1:8000 (PORT=8001 for another port; tasks run in-process)
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py seed_demo
+	@$(RUN_ENV) $(PY) manage.py demo_logins
+	@echo "http://127.0.0.1:$(PORT) を開いてください / open http://127.0.0.1:$(PORT)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)/venv ## ruff and makemigrations --check
 	$(VENV)/bin/ruff check .
@@ -93,6 +104,16 @@ bench: $(STAMP)/venv services ## Benchmarks: recompute at 50,000 staff, and HTTP
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_APT_PACKAGES) >/dev/null; }
 	$(PY) bench/run.py recompute $(BENCH_ARGS)
 	$(PY) bench/run.py http
+
+# Mutation testing (not part of `make test`): config in pyproject.toml [tool.mutmut], the
+# score and the survivors in docs/testing.md. MUTANTS narrows the run, e.g.
+# `make mutate MUTANTS='certification.rules*'`. Results stay in mutants/ (git-ignored).
+MUTANTS ?=
+MUTATE_DATABASE_URL ?= $(TEST_DATABASE_URL)_mutate
+mutate: $(STAMP)/venv messages services ## Mutation testing of the rules and the services (mutmut; slow)
+	DATABASE_URL=$(MUTATE_DATABASE_URL) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/mutmut run --max-children 1 $(MUTANTS)
+	$(VENV)/bin/mutmut results
 
 worker: $(STAMP)/venv ## A Celery worker and beat against CELERY_BROKER_URL
 	$(VENV)/bin/celery -A moka_dx worker -B -l info

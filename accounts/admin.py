@@ -2,6 +2,7 @@ import json
 import secrets
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from .exports import csv_response
 from .forms import RosterImportForm
 from .models import AuditAction, AuditEntry, Department, User
 from .permissions import is_hr_admin
-from .roles import ADMIN_ROLES
+from .roles import ADMIN_ROLES, Role, role_label
 from .services import RosterRow, read_roster_file, roster_import
 
 ROSTER_SESSION_KEY = "roster_import_preview"
@@ -59,6 +60,21 @@ class SafeActionsMixin:
         return super().response_action(request, queryset)
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Filter staff by role, named as HR names them (not by the group's code)."""
+
+    title = _("役割")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value()).distinct()
+        return queryset
+
+
 @admin.register(Department)
 class DepartmentAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "parent", "is_active")
@@ -80,7 +96,7 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         "affiliation",
         "is_active",
     )
-    list_filter = ("department", "grade", "groups", "is_active")
+    list_filter = ("department", "grade", RoleFilter, "is_active")
     list_select_related = ("department",)
     search_fields = (
         "employee_number",
@@ -122,6 +138,7 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ()
     change_list_template = "admin/accounts/user/change_list.html"
 
     def get_urls(self):
@@ -208,6 +225,17 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             "full_roster": full_roster,
         }
         return TemplateResponse(request, "admin/accounts/user/roster_import.html", context)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # Roles by their Japanese names, as check boxes (five roles, no search needed).
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            field.label = _("役割")
+            field.label_from_instance = lambda group: role_label(group.name)
+            field.help_text = _("役割ごとに使える画面が決まります。")
+        return field
 
     @admin.display(description=_("氏名"), ordering="last_name_kana")
     def full_name(self, obj):

@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("職員・アカウント")
 
     def ready(self):
+        from . import admin_display
         from .roles import sync_role_permissions
+
+        admin_display.install()
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts_sync_roles")
         user_logged_in.connect(remember_login_address, dispatch_uid="accounts_usual_address")

@@ -19,3 +19,13 @@ def roles(request):
             or bool(user and user.is_authenticated and user.is_superuser),
         }
     }
+
+
+def contacts(request):
+    """Whom to ask: passwords (人事課) and the programme (DX推進担当), from settings."""
+    return {
+        "contacts": {
+            "password": settings.PASSWORD_HELP_CONTACT,
+            "portal": settings.PORTAL_HELP_CONTACT,
+        }
+    }

@@ -258,14 +258,30 @@ def demo_people() -> list[Person]:
 
 
 def demo_logins() -> list[DemoLogin]:
-    return [
-        DemoLogin(Role.STAFF.label, "20001", "staff"),
-        DemoLogin(Role.EXECUTIVE.label, "90001", "executive"),
-        DemoLogin(Role.EXTERNAL_EXPERT.label, "mori@vendor.example.jp", "external_expert"),
-        DemoLogin(Role.ORGANISER.label, "10001", "organiser"),
-        DemoLogin(Role.HR_ADMIN.label, "10003", "hr_admin"),
-        DemoLogin(Role.HR_ADMIN.label + "（2人目・決裁者）", "10004", "hr_admin"),
-    ]
+    """Every demo login with a role beyond 職員, by role, and one plain staff member.
+
+    Read from `demo_people()` so that the list printed by `make run` and the README can
+    never miss a person the default rule needs (two executives and one external expert
+    score each presentation)."""
+    people = demo_people()
+    order = (Role.STAFF, Role.EXECUTIVE, Role.EXTERNAL_EXPERT, Role.ORGANISER, Role.HR_ADMIN)
+    logins = []
+    for role in order:
+        for person in people:
+            extra = [r for r in person.roles if r != Role.STAFF]
+            main_role = extra[0] if extra else Role.STAFF
+            if main_role != role:
+                continue
+            logins.append(
+                DemoLogin(
+                    str(role.label),
+                    person.employee_number or person.email,
+                    f"{person.last_name} {person.first_name}",
+                )
+            )
+            if role == Role.STAFF:
+                break  # one example: the 80 plain staff all look alike
+    return logins
 
 
 @transaction.atomic

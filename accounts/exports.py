@@ -1,4 +1,4 @@
-"""Cells of the CSV and XLSX exports.
+"""The one CSV / XLSX download helper of every app (`csv_response`, `xlsx_response`).
 
 A text cell that starts with =, +, -, @ (or a tab or carriage return) is read by Excel
 as a formula: a team name like ``=HYPERLINK(...)`` would run when HR opens the file
@@ -35,6 +35,40 @@ def csv_response(*, header: list, rows, filename: str) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return private_no_store(response)
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_TITLE_FORBIDDEN = set("[]:*?/\\")
+
+
+def sheet_title(text: str) -> str:
+    """A title Excel accepts: none of []:*?/\\ and at most 31 characters."""
+    return "".join(c for c in str(text) if c not in SHEET_TITLE_FORBIDDEN)[:31] or "Sheet"
+
+
+def xlsx_response(*, sheets, filename: str) -> HttpResponse:
+    """An XLSX download of `sheets`, each `(title, header, rows)`: a bold, frozen header
+    row, every cell made safe, sent as an attachment that no cache keeps."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=sheet_title(title))
+        sheet.append(safe_row(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(safe_row(row))
+        sheet.freeze_panes = "A2"
+    if not workbook.worksheets:
+        workbook.create_sheet()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return private_no_store(response)
 

@@ -1,11 +1,18 @@
-"""The city's fiscal year (年度): 1 April of year N to 31 March of N + 1.
+"""The city's fiscal year (年度), and the one place that formats dates and numbers.
 
-Labels follow the Japanese era of the fiscal year by the usual convention: FY2019 is
-令和元年度 (Reiwa began in May 2019, but the whole fiscal year carries its name) and FY2018
-is 平成30年度.
+The fiscal year runs from 1 April of year N to 31 March of N + 1. Labels follow the Japanese
+era of the fiscal year by the usual convention: FY2019 is 令和元年度 (Reiwa began in May 2019,
+but the whole fiscal year carries its name) and FY2018 is 平成30年度.
+
+Every page, e-mail, PDF and admin column formats through these functions (template filters
+in `accounts/templatetags/fiscal.py`): dates in the Japanese era in Japanese (令和8年11月30日
+17:00), in English as 30 Nov 2026 17:00; scores, means and thresholds rounded to one
+decimal without a trailing .0 (68.6点, 60点 — as the certification rules word their
+conditions); other quantities with thousands separators and no trailing zeros (1,200, 2.5).
 """
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -73,3 +80,64 @@ def wareki_date(day: datetime.date) -> str:
         if day >= first:
             return f"{name}{_era_year(day.year - first.year + 1)}年{day.month}月{day.day}日"
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
+
+
+def _as_local(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+def date_label(day: datetime.date | datetime.datetime | None) -> str:
+    """A date for people: 令和8年11月30日 in Japanese, 30 Nov 2026 in English."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, datetime.datetime):
+        day = _as_local(day).date()
+    if _english():
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return wareki_date(day)
+
+
+def datetime_label(moment: datetime.datetime | datetime.date | None) -> str:
+    """A moment in Tokyo time: 令和8年11月30日 17:00 (30 Nov 2026 17:00 in English)."""
+    if moment is None or moment == "":
+        return ""
+    if not isinstance(moment, datetime.datetime):
+        return date_label(moment)
+    moment = _as_local(moment)
+    return f"{date_label(moment.date())} {moment:%H:%M}"
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def score_label(value) -> str:
+    """A score, mean or threshold: one decimal, half up, no trailing .0 (68.6, 60, 3.8)."""
+    return number_label(value, places=1)
+
+
+def number_label(value, places: int = 2) -> str:
+    """A quantity: thousands separators, at most `places` decimals, no trailing zeros.
+
+    1200.00 → 1,200; 2.50 → 2.5; 1234567.891 → 1,234,567.89."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{number:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,8 +1,32 @@
+import functools
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .fiscal import fiscal_year_label, fiscal_year_of
 from .validators import NoNulFormMixin
+
+#: The first 年度 a form offers (平成27年度): the programme's records start later.
+FIRST_FISCAL_YEAR = 2015
+
+
+def fiscal_year_choices(first: int = FIRST_FISCAL_YEAR, ahead: int = 5) -> list:
+    """年度 from `ahead` years after this one down to `first`, newest first, labelled in
+    the active language (令和8年度 / FY2026)."""
+    current = fiscal_year_of()
+    return [(year, fiscal_year_label(year)) for year in range(current + ahead, first - 1, -1)]
+
+
+class FiscalYearChoiceField(forms.TypedChoiceField):
+    """A 年度 chosen as 令和N年度 rather than typed as a 西暦 year; the value is still the
+    西暦 year the models store. Defaults to the current 年度."""
+
+    def __init__(self, *, first: int = FIRST_FISCAL_YEAR, ahead: int = 5, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("label", _("年度"))
+        kwargs.setdefault("initial", fiscal_year_of)
+        super().__init__(choices=functools.partial(fiscal_year_choices, first, ahead), **kwargs)
 
 
 class LoginForm(NoNulFormMixin, AllauthLoginForm):
@@ -27,7 +51,7 @@ class LoginForm(NoNulFormMixin, AllauthLoginForm):
         field.label = _("職員番号またはメールアドレス")
         field.widget.attrs.update(
             {
-                "placeholder": _("例: 20001 または name@city.moka.example.jp"),
+                "placeholder": _("例：20001 または name@city.moka.example.jp"),
                 "autocomplete": "username",
             }
         )

@@ -21,6 +21,15 @@ ROLE_PERMISSIONS = {
 ADMIN_ROLES = (Role.HR_ADMIN, Role.ORGANISER)
 
 
+def role_label(code: str) -> str:
+    """The role's Japanese name for a group name (幹部職員 for "executive"); other groups
+    keep their own name."""
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return code
+
+
 def sync_role_permissions(**kwargs):
     """post_migrate: give each role group its permissions. Idempotent."""
     from django.contrib.auth.models import Group, Permission

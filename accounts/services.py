@@ -402,7 +402,7 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
                 for k, (old, new) in changes.items()
             ]
             if needs_role:
-                described.append(_("役割: 職員を追加"))
+                described.append(_("役割：職員を追加"))
             result.updated.append(PersonChange(number, name, described))
             actions.append(("update", user, clean | {"_changes": changes, "_role": needs_role}))
         else:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+EMPTY_CHOICE_LABEL = _("選択してください")
 NUL_MESSAGE = _("使用できない文字（NUL文字）が含まれています。削除してから入力してください。")
 
 
@@ -25,12 +26,25 @@ def no_nul(value) -> None:
         raise ValidationError(NUL_MESSAGE, code="null_characters_not_allowed")
 
 
+def label_empty_choices(form) -> None:
+    """Name the empty choice of every select 「選択してください」 instead of Django's
+    「---------」 (model choices, foreign keys and our own choice lists alike)."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == "---------":
+            field.empty_label = EMPTY_CHOICE_LABEL
+        choices = getattr(field, "choices", None)
+        if isinstance(choices, list) and choices and choices[0] == ("", "---------"):
+            field.choices = [("", EMPTY_CHOICE_LABEL), *choices[1:]]
+
+
 class NoNulFormMixin:
-    """Put `no_nul` in place of Django's own NUL validator on every text field of the form
-    (the field still refuses NUL; only the message changes)."""
+    """Our forms' base: `no_nul` in place of Django's own NUL validator on every text field
+    (the field still refuses NUL; only the message changes), and the empty choice of every
+    select named 「選択してください」 (`label_empty_choices`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        label_empty_choices(self)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators = [

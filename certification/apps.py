@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CertificationConfig(AppConfig):
     name = "certification"
-    verbose_name = _("認定")
+    verbose_name = _("DX人材認定")
 
     def ready(self):
         from . import (

@@ -17,7 +17,7 @@ names by the recompute). Shape, per level:
 
 from django.utils.translation import gettext as _
 
-from .rules import format_number
+from accounts.fiscal import score_label
 
 
 def evidence_teams(evidence: dict) -> list[dict]:
@@ -32,7 +32,7 @@ def evidence_teams(evidence: dict) -> list[dict]:
 
 
 def number(value) -> str:
-    return "—" if value is None else format_number(round(float(value), 1))
+    return "—" if value is None else score_label(value)
 
 
 def role_label(role: str) -> str:
@@ -45,7 +45,7 @@ def summary(evidence: dict, *, leadership_min_raters: int = 0) -> str:
     A leadership score is included only when at least `leadership_min_raters` answered
     (the leader's own page passes the anonymity threshold)."""
     if isinstance(evidence, dict) and evidence.get("manual"):
-        return _("人事担当による付与: %(reason)s") % {"reason": evidence.get("reason", "")}
+        return _("人事担当による付与：%(reason)s") % {"reason": evidence.get("reason", "")}
     parts = []
     for team in evidence_teams(evidence):
         text = _("%(team)s（%(role)s）報告会 %(score)s点") % {

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fiscal import fiscal_year_label
+
 
 class Level(models.IntegerChoices):
     """Same values as `certification.rules.Level`."""
@@ -89,7 +91,7 @@ class RuleSet(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.fiscal_year}"
+        return fiscal_year_label(self.fiscal_year)
 
 
 class Certification(models.Model):
@@ -166,7 +168,7 @@ class Certification(models.Model):
         indexes = [models.Index(fields=["status", "level", "fiscal_year"])]
 
     def __str__(self):
-        return f"{self.user} {self.get_level_display()} ({self.fiscal_year})"
+        return f"{self.user} {self.get_level_display()}（{fiscal_year_label(self.fiscal_year)}）"
 
 
 class StaleUser(models.Model):

@@ -52,10 +52,10 @@ __all__ = [
     "PriorAward",
     "RuleSet",
     "decide",
-    "evaluation_score",
     "format_number",
     "leadership_score",
     "report_score",
+    "report_state",
 ]
 
 LEADER = "leader"
@@ -298,27 +298,6 @@ def _mean(values: Sequence[float]) -> float | None:
     return _round(math.fsum(values) / len(values))
 
 
-def evaluation_score(scores_and_weights: Iterable[tuple[float, float]]) -> float:
-    """Map a weighted mean of 1-5 criterion scores to 0-100.
-
-    ``(weighted_mean - 1) / 4 * 100``; all 1 -> 0.0, all 5 -> 100.0.
-
-    Raises ValueError on empty input, a score outside 1..5 or a weight <= 0
-    (non-finite values are rejected too).
-    """
-    pairs = list(scores_and_weights)
-    if not pairs:
-        raise ValueError("evaluation_score needs at least one (score, weight) pair")
-    for score, weight in pairs:
-        if not _is_finite_number(score) or not 1 <= score <= 5:
-            raise ValueError(f"criterion score must be within 1..5, got {score!r}")
-        if not _is_finite_number(weight) or weight <= 0:
-            raise ValueError(f"criterion weight must be > 0, got {weight!r}")
-    total_weight = math.fsum(weight for _, weight in pairs)
-    mean = math.fsum(score * weight for score, weight in pairs) / total_weight
-    return _round(min(100.0, max(0.0, (mean - 1) / 4 * 100)))
-
-
 def report_score(p: Participation, rule_set: RuleSet) -> float | None:
     """Weighted report score of ``p``'s team, or None while pending.
 
@@ -444,14 +423,16 @@ class _Assessed:
         return data
 
 
+def report_state(report: float | None, rule_set: RuleSet) -> str:
+    """PENDING without a score, MET at or above the report threshold, else UNMET."""
+    if report is None:
+        return PENDING
+    return MET if report >= rule_set.report_threshold else UNMET
+
+
 def _assess(p: Participation, rule_set: RuleSet) -> _Assessed:
     report = report_score(p, rule_set)
-    if report is None:
-        participation_state = PENDING
-    elif report >= rule_set.report_threshold:
-        participation_state = MET
-    else:
-        participation_state = UNMET
+    participation_state = report_state(report, rule_set)
 
     leadership = leadership_score(p, rule_set)
     leadership_state: str | None = None

@@ -98,6 +98,83 @@ def rule_sets() -> dict[int, rules.RuleSet]:
     return result
 
 
+def _closed_report_evaluations():
+    return Evaluation.objects.filter(
+        perspective__in=REPORT_PERSPECTIVES,
+        presentation__meeting__status=ReportMeeting.Status.CLOSED,
+    )
+
+
+def _report_scores_by_team(report) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Policy and technical scores per team from report evaluations: ONE score per
+    evaluator and perspective (the mean of their evaluations of the team), streamed."""
+    report_rows = report.values_list(
+        "presentation__team_id", "perspective", "evaluator_id", "score"
+    ).order_by()
+    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
+    for team_id, perspective, evaluator_id, score in report_rows.iterator(
+        chunk_size=ITERATOR_CHUNK
+    ):
+        by_rater[(team_id, perspective, evaluator_id)].append(float(score))
+    policy: dict[int, list[float]] = defaultdict(list)
+    technical: dict[int, list[float]] = defaultdict(list)
+    policy_code = Perspective.POLICY.value
+    for (team_id, perspective, _evaluator), scores in by_rater.items():
+        score = scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
+        (policy if perspective == policy_code else technical)[team_id].append(score)
+    return policy, technical
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A team's 報告会 score as certification counts it, with the threshold it met or not.
+
+    `state` is rules.MET / UNMET / PENDING (pending: too few raters at closed meetings)."""
+
+    score: float | None
+    threshold: float
+    state: str
+    policy_raters: int
+    technical_raters: int
+    rule_set: rules.RuleSet
+
+
+def report_results(*, teams: Iterable[Team]) -> dict[int, ReportResult]:
+    """The combined report score of each team (policy and technical means weighted by the
+    team's 年度 rule set, closed meetings only), exactly as the recompute decides it.
+
+    Two queries for any number of teams: the evaluations and the rule sets. Each team needs
+    `project.fiscal_year` loaded (select_related) by the caller."""
+    teams = list(teams)
+    if not teams:
+        return {}
+    policy, technical = _report_scores_by_team(
+        _closed_report_evaluations().filter(presentation__team_id__in=[t.pk for t in teams])
+    )
+    sets = rule_sets()
+    result = {}
+    for team in teams:
+        year = team.project.fiscal_year
+        rule_set = sets.get(year) or rules.RuleSet(fiscal_year=year)
+        participation = rules.Participation(
+            fiscal_year=year,
+            team=team.pk,
+            role=rules.MEMBER,
+            policy_scores=policy.get(team.pk, ()),
+            technical_scores=technical.get(team.pk, ()),
+        )
+        score = rules.report_score(participation, rule_set)
+        result[team.pk] = ReportResult(
+            score=score,
+            threshold=rule_set.report_threshold,
+            state=rules.report_state(score, rule_set),
+            policy_raters=len(participation.policy_scores),
+            technical_raters=len(participation.technical_scores),
+            rule_set=rule_set,
+        )
+    return result
+
+
 def _approved_memberships(user_ids: Iterable[int] | None):
     qs = Membership.objects.filter(
         status=Membership.Status.APPROVED, team__status=Team.Status.APPROVED
@@ -144,26 +221,10 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     # 2. Report scores at CLOSED meetings: one score per evaluator and perspective (the
     # mean of their evaluations if the team presented at several closed meetings), so
     # the minimum numbers of raters count people, not evaluations.
-    report = Evaluation.objects.filter(
-        perspective__in=REPORT_PERSPECTIVES,
-        presentation__meeting__status=ReportMeeting.Status.CLOSED,
-    )
+    report = _closed_report_evaluations()
     if user_ids is not None:
         report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
-    report_rows = report.values_list(
-        "presentation__team_id", "perspective", "evaluator_id", "score"
-    ).order_by()
-    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
-    for team_id, perspective, evaluator_id, score in report_rows.iterator(
-        chunk_size=ITERATOR_CHUNK
-    ):
-        by_rater[(team_id, perspective, evaluator_id)].append(float(score))
-    policy: dict[int, list[float]] = defaultdict(list)
-    technical: dict[int, list[float]] = defaultdict(list)
-    policy_code = Perspective.POLICY.value
-    for (team_id, perspective, _evaluator), scores in by_rater.items():
-        score = scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
-        (policy if perspective == policy_code else technical)[team_id].append(score)
+    policy, technical = _report_scores_by_team(report)
 
     # 3. Leadership scores of teams whose project's window is CLOSED.
     leadership: dict[int, list[float]] = defaultdict(list)
@@ -255,12 +316,18 @@ def certifications_of(*, user: User):
 
 
 def certified_counts():
-    """Held certifications counted per level × 年度 × department (one query)."""
+    """Held certifications counted per level × 年度 × department (one query), the
+    departments in the organisation's order (their code, as `Department` orders them)."""
     return list(
         Certification.objects.filter(status__in=Certification.HELD)
-        .values("level", "fiscal_year", department=F("user__department__name"))
+        .values(
+            "level",
+            "fiscal_year",
+            department=F("user__department__name"),
+            department_code=F("user__department__code"),
+        )
         .annotate(count=Count("id"))
-        .order_by("fiscal_year", "department", "level")
+        .order_by("fiscal_year", "department_code", "level")
     )
 
 
@@ -350,11 +417,13 @@ def certified_table(levels: list[int]) -> dict:
     count per level), per 年度 (for the chart) and in total (one query)."""
     counts = certified_counts()
     no_department = gettext("（所属なし）")
-    table: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    # Rows in the organisation's order (department code), people without one last.
+    table: dict[tuple[int, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     per_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in counts:
         department = row["department"] or no_department
-        table[(row["fiscal_year"], department)][row["level"]] += row["count"]
+        code = row["department_code"] or "\uffff"
+        table[(row["fiscal_year"], code, department)][row["level"]] += row["count"]
         per_year[row["fiscal_year"]][row["level"]] += row["count"]
     years = sorted(per_year)
     rows = [
@@ -364,7 +433,7 @@ def certified_table(levels: list[int]) -> dict:
             "counts": [cells.get(level, 0) for level in levels],
             "total": sum(cells.values()),
         }
-        for (year, department), cells in sorted(table.items())
+        for (year, _code, department), cells in sorted(table.items())
     ]
     totals = [sum(per_year[y].get(level, 0) for y in years) for level in levels]
     per_level = [[per_year[y].get(level, 0) for y in years] for level in levels]

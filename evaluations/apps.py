@@ -4,4 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
-    verbose_name = _("評価")
+    verbose_name = _("報告会・評価")
+
+    def ready(self):
+        # Register the tasks in every process (web included): `queueing.enqueue` sends
+        # them by name and runs them in-process when Celery is eager.
+        from . import tasks  # noqa: F401

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import datetime
 import random
-from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -60,6 +59,7 @@ from .models import (
     ReportMeeting,
     Rubric,
 )
+from .selectors import closed_score_means, team_leader
 
 YEARS = (2022, 2023, 2024)
 SEED = 20240401
@@ -244,7 +244,7 @@ def _seed_window(year: int, project: Project, teams: list[Team], organiser: User
     )
     rubric = Rubric.objects.get(fiscal_year=year, perspective=Perspective.LEADERSHIP)
     for index, team in enumerate(teams):
-        leader = services.team_leader(team)
+        leader = team_leader(team)
         if leader is None:
             continue
         if index == 0:
@@ -276,39 +276,26 @@ def _seed_window(year: int, project: Project, teams: list[Team], organiser: User
 
 
 def summary() -> list[dict]:
-    """The seeded report and leadership means per team (for the README and checks)."""
-    from .selectors import leadership_scores_for_teams, report_scores_for_teams
+    """The seeded means per team and perspective (0–100, for the README and checks).
+    Combining policy and technical into a report score is a certification rule
+    (`certification.rules.report_score`), not repeated here."""
+    means = closed_score_means(fiscal_years=YEARS)
 
-    report = report_scores_for_teams()
-    leadership = leadership_scores_for_teams()
-
-    def mean(values):
-        return round(sum(values) / len(values), 2) if values else None
+    def mean(team_id: int, perspective: str) -> float | None:
+        value = means.get(team_id, {}).get(perspective)
+        return float(value) if value is not None else None
 
     rows = []
     for team in Team.objects.filter(project__fiscal_year__in=YEARS).select_related("project"):
-        if team.pk not in report:
+        if team.pk not in means:
             continue
-        policy = mean(report[team.pk]["policy"])
-        technical = mean(report[team.pk]["technical"])
-        combined = (
-            round(
-                float(
-                    Decimal(str(policy)) * Decimal("0.6") + Decimal(str(technical)) * Decimal("0.4")
-                ),
-                2,
-            )
-            if policy is not None and technical is not None
-            else None
-        )
         rows.append(
             {
                 "fiscal_year": team.project.fiscal_year,
                 "team": team.name,
-                "policy": policy,
-                "technical": technical,
-                "report": combined,
-                "leadership": mean(leadership.get(team.pk, [])),
+                "policy": mean(team.pk, Perspective.POLICY),
+                "technical": mean(team.pk, Perspective.TECHNICAL),
+                "leadership": mean(team.pk, Perspective.LEADERSHIP),
             }
         )
     return sorted(rows, key=lambda r: (r["fiscal_year"], r["team"]))

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import FiscalYearChoiceField
 from accounts.models import User
-from accounts.roles import Role
-from accounts.validators import NoNulFormMixin
-from projects.models import Membership, Project, Team
+from accounts.validators import EMPTY_CHOICE_LABEL, NoNulFormMixin
+from projects.models import Team
 
+from . import selectors
 from .models import Criterion, ReportMeeting
 
 
@@ -21,9 +22,7 @@ class MeetingForm(NoNulFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(
-            status__in=[Project.Status.DRAFT, Project.Status.CLOSED]
-        ).order_by("-fiscal_year", "title")
+        self.fields["project"].queryset = selectors.projects_that_may_hold_meetings()
 
 
 class PresentationForm(NoNulFormMixin, forms.Form):
@@ -42,11 +41,7 @@ class PresentationForm(NoNulFormMixin, forms.Form):
 
     def __init__(self, *args, meeting: ReportMeeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = (
-            Team.objects.filter(project_id=meeting.project_id, status=Team.Status.APPROVED)
-            .exclude(presentations__meeting=meeting)
-            .order_by("name")
-        )
+        self.fields["team"].queryset = selectors.teams_that_may_present(meeting=meeting)
 
 
 class MaterialsForm(forms.Form):
@@ -60,44 +55,23 @@ class WindowOpenForm(forms.Form):
     closes_on = forms.DateField(label=_("締切日"), widget=DateInput())
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(NoNulFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("招待する職員"), queryset=User.objects.none())
 
-    def __init__(
-        self, *args, team: Team, leader: User | None, candidates: list | None = None, **kwargs
-    ):
-        """`candidates` (from `selectors.invitation_candidates`) fills the choices without a
-        query per team on the organiser's page; a POST is still validated by the query."""
+    def __init__(self, *args, candidates: list[User], **kwargs):
+        """`candidates` come from `selectors.invitation_candidates` (the one rule,
+        `permissions.can_be_invited`); the choices are exactly those people."""
         super().__init__(*args, **kwargs)
-        qs = User.objects.none()
-        if leader is not None and leader.department_id:
-            qs = (
-                User.objects.filter(
-                    department_id=leader.department_id,
-                    is_active=True,
-                    groups__name=Role.STAFF.value,
-                )
-                .exclude(
-                    pk__in=Membership.objects.filter(team=team, status__in=Membership.LIVE).values(
-                        "user_id"
-                    )
-                )
-                .exclude(leadership_invitations__team=team)
-                .distinct()
-            )
-        self.fields["user"].queryset = qs
-        self.fields["user"].label_from_instance = lambda u: (
-            f"{u.full_name}（{u.employee_number or u.email}）"
-        )
-        if candidates is not None:
-            label = self.fields["user"].label_from_instance
-            self.fields["user"].choices = [("", "---------")] + [
-                (u.pk, label(u)) for u in candidates
-            ]
+        field = self.fields["user"]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
+        field.label_from_instance = lambda u: f"{u.full_name}（{u.employee_number or u.email}）"
+        field.choices = [("", EMPTY_CHOICE_LABEL)] + [
+            (u.pk, field.label_from_instance(u)) for u in candidates
+        ]
 
 
 class FiscalYearForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("年度（西暦）"), min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearChoiceField()
 
 
 class CriterionForm(NoNulFormMixin, forms.Form):
@@ -110,6 +84,15 @@ class CriterionForm(NoNulFormMixin, forms.Form):
     point_3 = forms.CharField(label=_("3点の目安"), max_length=40)
     point_4 = forms.CharField(label=_("4点の目安"), max_length=40)
     point_5 = forms.CharField(label=_("5点の目安"), max_length=40)
+    description_en = forms.CharField(label=_("説明（英語）"), max_length=300, required=False)
+    points_en = forms.CharField(
+        label=_("1〜5点の目安（英語）"),
+        max_length=250,
+        required=False,
+        help_text=_(
+            "英語の画面用。1点から5点まで「 / 」で区切って5つ（例：Poor / Fair / Good / Very good / Excellent）。空のときは日本語を表示します。"
+        ),
+    )
 
     @classmethod
     def initial_for(cls, criterion: Criterion) -> dict:
@@ -119,9 +102,27 @@ class CriterionForm(NoNulFormMixin, forms.Form):
             "label_en": criterion.label_en,
             "description": criterion.description,
             "weight": criterion.weight,
+            "description_en": criterion.description_en,
+            "points_en": " / ".join(criterion.point_labels_en or []),
         }
         initial.update({f"point_{i}": labels[i - 1] for i in range(1, 6)})
         return initial
 
     def point_labels(self) -> list[str]:
         return [self.cleaned_data[f"point_{i}"] for i in range(1, 6)]
+
+    def clean_points_en(self) -> list[str]:
+        text = self.cleaned_data["points_en"].strip()
+        if not text:
+            return []
+        labels = [label.strip() for label in text.split("/")]
+        if len(labels) != 5 or not all(labels):
+            raise forms.ValidationError(_("英語の目安は「 / 」で区切って5つ入力してください。"))
+        return labels
+
+    def english_texts(self) -> dict:
+        """The keyword arguments `criterion_add` / `criterion_update` take for English."""
+        return {
+            "description_en": self.cleaned_data["description_en"],
+            "point_labels_en": self.cleaned_data["points_en"],
+        }

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fiscal import fiscal_year_label
 from projects.models import Project, Team
 
 
@@ -40,7 +41,11 @@ class Rubric(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.fiscal_year} {self.get_perspective_display()}"
+        return f"{fiscal_year_label(self.fiscal_year)} {self.get_perspective_display()}"
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
 
 
 class Criterion(models.Model):
@@ -57,6 +62,13 @@ class Criterion(models.Model):
         default=list,
         blank=True,
         help_text=_("1点から5点までの目安を5つ並べたリスト"),
+    )
+    description_en = models.CharField(_("説明（英語）"), max_length=300, blank=True)
+    point_labels_en = models.JSONField(
+        _("1〜5点の目安（英語）"),
+        default=list,
+        blank=True,
+        help_text=_("英語の画面に表示する目安。空のときは日本語を表示します。"),
     )
     history = HistoricalRecords()
 
@@ -79,12 +91,76 @@ class Criterion(models.Model):
     @property
     def label(self) -> str:
         """The criterion's name in the reader's language (English only when it exists)."""
-        if self.label_en and (get_language() or "ja").startswith("en"):
+        if self.label_en and _english():
             return self.label_en
         return self.label_ja
 
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's language (English only when it exists)."""
+        if self.description_en and _english():
+            return self.description_en
+        return self.description
 
-class ReportMeeting(models.Model):
+    @property
+    def points(self) -> list[tuple[int, str]]:
+        """(1, label) … (5, label) in the reader's language; "" where none is set."""
+        labels = self.point_labels_en if self.point_labels_en and _english() else self.point_labels
+        labels = list(labels or [])
+        return [(i, labels[i - 1] if len(labels) >= i else "") for i in range(1, 6)]
+
+
+class ScoringWindow(models.Model):
+    """What a report meeting and a leadership window share: a status (scheduled → open →
+    closed; subclasses give their own `Status` with these three values), when scoring
+    opened, and who closed it when. Scores are accepted only while open; closing is
+    final. The services lock the row, check the state and call `mark_open` /
+    `mark_closed`; the database checks that a closed window has its closing time."""
+
+    SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
+
+    opened_at = models.DateTimeField(_("受付開始日時"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("締切操作者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.SCHEDULED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.CLOSED
+
+    def mark_open(self, *, now) -> list[str]:
+        """Open scoring (the caller holds the row lock); returns the fields to save."""
+        self.status = self.OPEN
+        self.opened_at = now
+        return ["status", "opened_at"]
+
+    def mark_closed(self, *, by, now) -> list[str]:
+        """Close scoring for good (the caller holds the row lock); returns the fields to
+        save."""
+        self.status = self.CLOSED
+        self.closed_at = now
+        self.closed_by = by
+        return ["status", "closed_at", "closed_by"]
+
+
+class ReportMeeting(ScoringWindow):
     """A report meeting (報告会). Scoring is accepted only while it is open."""
 
     class Status(models.TextChoices):
@@ -100,16 +176,6 @@ class ReportMeeting(models.Model):
     place = models.CharField(_("会場"), max_length=100, blank=True)
     status = models.CharField(
         _("状態"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
-    )
-    opened_at = models.DateTimeField(_("受付開始日時"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("締切操作者"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -145,6 +211,7 @@ class Presentation(models.Model):
     order = models.PositiveSmallIntegerField(_("発表順"))
     title = models.CharField(_("発表タイトル"), max_length=200)
     materials = models.FileField(_("発表資料"), upload_to=materials_path, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("発表")
@@ -159,7 +226,7 @@ class Presentation(models.Model):
         return self.title
 
 
-class LeadershipWindow(models.Model):
+class LeadershipWindow(ScoringWindow):
     """The period in which members (and invited colleagues) evaluate their leader."""
 
     class Status(models.TextChoices):
@@ -176,16 +243,6 @@ class LeadershipWindow(models.Model):
     closes_on = models.DateField(_("締切日"))
     status = models.CharField(
         _("状態"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
-    )
-    opened_at = models.DateTimeField(_("受付開始日時"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("締切操作者"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -275,6 +332,7 @@ class Evaluation(models.Model):
     comment = models.TextField(_("コメント"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("提出日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("評価")
@@ -335,7 +393,7 @@ class CriterionScore(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.criterion}: {self.score}"
+        return f"{self.criterion}：{self.score}"
 
 
 class ReminderLog(models.Model):

@@ -1,5 +1,9 @@
 """Object-level predicates of the evaluations app (role predicates: accounts.permissions)."""
 
+from collections.abc import Collection
+
+from django.utils.translation import gettext as _
+
 from accounts import permissions
 from projects.models import Membership
 
@@ -30,6 +34,24 @@ def can_download_materials(user, presentation: Presentation) -> bool:
     )
 
 
-def can_see_individual_scores(user) -> bool:
-    """Per-rater scores and comments are personnel data: organiser and HR only."""
-    return permissions.is_programme_admin(user)
+def invitation_refusal(user, *, leader, live_member_ids: Collection[int]) -> str | None:
+    """Why `user` may not be invited to rate `leader`'s leadership, or None if they may.
+
+    The one rule behind the service (`invitation_add`), the organiser's choice list
+    (`selectors.invitation_candidates`) and its form: an active city employee (an
+    external expert never is one) of the leader's own department (同一所属職員), neither
+    the leader nor a live member of the team (members rate without an invitation). No
+    query when `user`'s groups are prefetched."""
+    if user.pk == leader.pk:
+        return _("リーダー本人を評価者として招待することはできません。")
+    if user.pk in live_member_ids:
+        return _("チームのメンバーは招待しなくても評価できます。")
+    if not user.is_active or not permissions.is_city_staff(user):
+        return _("市の職員のみ招待できます。")
+    if leader.department_id is None or user.department_id != leader.department_id:
+        return _("リーダーと同じ所属の職員のみ招待できます。")
+    return None
+
+
+def can_be_invited(user, *, leader, live_member_ids: Collection[int]) -> bool:
+    return invitation_refusal(user, leader=leader, live_member_ids=live_member_ids) is None

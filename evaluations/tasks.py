@@ -1,21 +1,22 @@
 """Celery tasks of the evaluations app: thin wrappers around services."""
 
-import smtplib
-
 from celery import shared_task
 from django.db import OperationalError
 
 from . import services
+from .queueing import SEND_REMINDERS
 
 
 @shared_task(
-    name="evaluations.send_reminders",
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OperationalError),
+    name=SEND_REMINDERS,
+    # OSError covers smtplib.SMTPException, ConnectionError and timeouts.
+    autoretry_for=(OSError, OperationalError),
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
 )
 def send_reminders() -> int:
     """E-mail raters who have not answered (open meetings; leadership windows closing
-    tomorrow). Idempotent: ReminderLog keeps each rater × deadline to one e-mail."""
+    tomorrow). Idempotent and retry-safe: a reminder is recorded (ReminderLog) only once
+    it is sent, so a retry after an SMTP error sends exactly the ones still missing."""
     return services.reminders_send()

@@ -369,7 +369,6 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
     for index, (day, topic, hours) in enumerate(spec.workshops):
         workshop = services.workshop_create(
             project=project,
-            by=organiser,
             held_on=datetime.date.fromisoformat(day),
             topic=topic,
             hours=Decimal(hours),

@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import FiscalYearChoiceField
 from accounts.models import Department
 from accounts.validators import NoNulFormMixin
 
@@ -42,6 +43,8 @@ def _helper(label) -> FormHelper:
 
 
 class ProjectForm(NoNulFormMixin, forms.ModelForm):
+    fiscal_year = FiscalYearChoiceField()
+
     class Meta:
         model = Project
         fields = PROJECT_FIELDS

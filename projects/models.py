@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fiscal import date_label, number_label
 from accounts.models import Department, Grade
 
 TEXT_MAX = 4000  # the longest worksheet text we accept (about two A4 pages of Japanese)
@@ -127,6 +128,11 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_proposed(self) -> bool:
+        """Waiting for the organiser's approval."""
+        return self.status == self.Status.PROPOSED
+
 
 class Membership(models.Model):
     """A person in a team. `project` repeats `team.project` so that the database can
@@ -188,6 +194,20 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.team} / {self.user}"
 
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def is_applied(self) -> bool:
+        """Applied, waiting for a decision."""
+        return self.status == self.Status.APPLIED
+
+    @property
+    def is_live(self) -> bool:
+        """Applied or approved: the person holds a place in the team."""
+        return self.status in self.LIVE
+
 
 class Worksheet(models.Model):
     """A team's BPR worksheet: 課題 → 原因 → 解決策 → 効果, As-Is → To-Be → Can-Be."""
@@ -240,7 +260,7 @@ class MeasuredEffect(models.Model):
         ordering = ["worksheet", "order", "pk"]
 
     def __str__(self):
-        return f"{self.label}: {self.before} → {self.after} {self.unit}"
+        return f"{self.label}：{number_label(self.before)} → {number_label(self.after)} {self.unit}"
 
     @property
     def reduction(self):
@@ -261,7 +281,7 @@ class Workshop(models.Model):
         ordering = ["project", "held_on", "pk"]
 
     def __str__(self):
-        return f"{self.held_on} {self.topic}"
+        return f"{date_label(self.held_on)} {self.topic}"
 
 
 class Attendance(models.Model):

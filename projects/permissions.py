@@ -7,7 +7,7 @@ import datetime
 
 from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
 
-from .exceptions import ProjectError
+from .exceptions import AlreadyInTeam, ProjectError
 from .models import Membership, Project, Team
 from .services import check_can_edit_worksheet, check_eligible, recruitment_is_open
 
@@ -19,6 +19,8 @@ __all__ = [
     "can_see_project",
     "can_see_staff_pages",
     "can_withdraw",
+    "team_takes_applications",
+    "propose_refusal",
 ]
 
 
@@ -47,12 +49,33 @@ def can_propose_team(user, project: Project, *, today: datetime.date | None = No
     return can_see_staff_pages(user)
 
 
+def team_takes_applications(team: Team) -> bool:
+    """The team is proposed or approved and has a free place (no query)."""
+    return (
+        team.status in (Team.Status.PROPOSED, Team.Status.APPROVED)
+        and team.member_count < team.max_size
+    )
+
+
+def propose_refusal(user, project: Project, *, today: datetime.date | None = None) -> str:
+    """Why `user` may neither propose nor join a team of a recruiting `project` (e.g. the
+    grade limit), from the same check as `can_propose_team`; "" when nothing stops them,
+    when they already are in a team (the page says so), or when it is not recruiting."""
+    if project.status != Project.Status.RECRUITING or not can_see_staff_pages(user):
+        return ""
+    try:
+        check_eligible(project, user, today=today)
+    except AlreadyInTeam:
+        return ""
+    except ProjectError as error:
+        return str(error)
+    return ""
+
+
 def can_apply(user, team: Team, *, today: datetime.date | None = None) -> bool:
-    if team.status not in (Team.Status.PROPOSED, Team.Status.APPROVED):
-        return False
-    if team.member_count >= team.max_size:
-        return False
-    return can_propose_team(user, team.project, today=today)
+    """`user` may apply to `team` now. On a page listing many teams of one project, ask
+    `can_propose_team` once and `team_takes_applications` per team instead."""
+    return team_takes_applications(team) and can_propose_team(user, team.project, today=today)
 
 
 def can_withdraw(user, membership: Membership, *, today: datetime.date | None = None) -> bool:

@@ -114,6 +114,26 @@ def project_detail(user: User, pk: int) -> Project:
     )
 
 
+def project_by_pk(pk: int) -> Project:
+    """One project by id for the organiser's pages (404 if missing)."""
+    return get_object_or_404(Project, pk=pk)
+
+
+def team_by_pk(pk: int) -> Team:
+    """One team by id for the organiser's decisions (404 if missing)."""
+    return get_object_or_404(Team, pk=pk)
+
+
+def membership_for_decision(pk: int) -> Membership:
+    """One membership with its person, for the organiser's decisions (404 if missing)."""
+    return get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+
+
+def own_membership(user: User, pk: int) -> Membership:
+    """`user`'s own membership `pk` with its team and project; 404 for anyone else's."""
+    return get_object_or_404(Membership.objects.select_related("team__project"), pk=pk, user=user)
+
+
 def project_for_management(pk: int) -> Project:
     """For the organiser's page: every team and membership, whatever their state."""
     return get_object_or_404(

@@ -2,13 +2,14 @@
 service call changes things, a message says what happened. Refusals (`ProjectError`)
 become `messages.error` and change nothing."""
 
+import copy
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,12 +28,12 @@ from .forms import (
 )
 from .models import Membership, Project, Team, Worksheet
 from .permissions import (
-    can_apply,
     can_edit_worksheet,
     can_manage_projects,
     can_propose_team,
     can_see_staff_pages,
     can_withdraw,
+    team_takes_applications,
 )
 
 PAGE_SIZE = 20
@@ -100,7 +101,7 @@ def project_detail(request, pk):
     for team in teams:
         team.live_members = list(team.memberships.all())
         team.leader = next((m for m in team.live_members if m.role == "leader"), None)
-        team.user_can_apply = eligible and can_apply(request.user, team)
+        team.user_can_apply = eligible and team_takes_applications(team)
     return render(
         request,
         "projects/project_detail.html",
@@ -147,9 +148,7 @@ def membership_apply(request, pk):
 @staff_required
 @require_POST
 def membership_withdraw(request, pk):
-    membership = get_object_or_404(
-        Membership.objects.select_related("team__project"), pk=pk, user=request.user
-    )
+    membership = selectors.own_membership(request.user, pk)
     if membership.role == Membership.Role.LEADER:
         success = _("チーム「%(name)s」の提案を取り下げました。") % {"name": membership.team.name}
     else:
@@ -314,8 +313,9 @@ def organiser_project_create(request):
 
 @organiser_required
 def organiser_project_edit(request, pk):
-    project = get_object_or_404(Project, pk=pk)
-    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=pk))
+    project = selectors.project_by_pk(pk)
+    # The form validates a copy, so that a refused change does not show in the page title.
+    form = ProjectForm(request.POST or None, instance=copy.copy(project))
     if (
         request.method == "POST"
         and form.is_valid()
@@ -355,7 +355,7 @@ def organiser_project_manage(request, pk):
 @organiser_required
 @require_POST
 def organiser_project_transition(request, pk):
-    project = get_object_or_404(Project, pk=pk)
+    project = selectors.project_by_pk(pk)
     target = request.POST.get("to", "")
     label = dict(Project.Status.choices).get(target)
     if label is None:
@@ -370,7 +370,7 @@ def organiser_project_transition(request, pk):
 
 
 def _team_action(request, pk, service, success):
-    team = get_object_or_404(Team, pk=pk)
+    team = selectors.team_by_pk(pk)
     _run(request, lambda: service(team=team, by=request.user), success % {"name": team.name})
     return redirect("projects:organiser_project_manage", pk=team.project_id)
 
@@ -388,7 +388,7 @@ def organiser_team_reject(request, pk):
 
 
 def _membership_action(request, pk, service, success):
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    membership = selectors.membership_for_decision(pk)
     _run(
         request,
         lambda: service(membership=membership, by=request.user),
@@ -415,14 +415,14 @@ def organiser_membership_reject(request, pk):
 
 @organiser_required
 def organiser_workshop_list(request, pk):
-    project = get_object_or_404(Project, pk=pk)
+    project = selectors.project_by_pk(pk)
     form = WorkshopForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
         and _run(
             request,
-            lambda: services.workshop_create(project=project, by=request.user, **form.cleaned_data),
+            lambda: services.workshop_create(project=project, **form.cleaned_data),
             _("研修を登録しました。"),
         )
     ):

@@ -25,6 +25,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Debian's chromium (make test)"))
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Per form, how many hostile-input requests were accepted and refused (recorded by
+    tests/test_hostile_input.py with `record_property`)."""
+    rows = [
+        value
+        for report in terminalreporter.stats.get("passed", [])
+        + terminalreporter.stats.get("failed", [])
+        for key, value in getattr(report, "user_properties", ())
+        if key == "hostile_input"
+    ]
+    if not rows:
+        return
+    terminalreporter.section("hostile input: generated requests per form")
+    for row in sorted(rows, key=lambda r: r["form"]):
+        terminalreporter.write_line(
+            f"{row['form']:<60} {row['accepted']:>3} accepted {row['refused']:>3} refused"
+        )
+
+
 @pytest.fixture
 def staff(db):
     return factories.UserFactory()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from evaluations import services as evaluation_services
 from evaluations.models import Perspective
-from projects.models import Membership
+from projects.models import Membership, Team
 from tests import factories
 from tests.matrix import ROLES, build_world
 from tests.test_permission_matrix import ROWS
@@ -46,6 +46,17 @@ def grow(world, *, teams: int = 4, raters: int = 3) -> None:
     for _ in range(teams):
         project = factories.ProjectFactory(fiscal_year=2022, status="in_progress")
         factories.MembershipFactory(team=factories.TeamFactory(project=project))
+    recruiting = getattr(world, "recruiting", None)  # added by the projects matrix
+    if recruiting is not None:
+        for index in range(teams):
+            team = factories.TeamFactory(
+                project=recruiting, status=Team.Status.PROPOSED if index % 2 else "approved"
+            )
+            factories.MembershipFactory(
+                team=team,
+                role=Membership.Role.LEADER,
+                status="applied" if index % 2 else "approved",
+            )
 
 
 def count(client, url) -> tuple[int, int]:
@@ -54,16 +65,26 @@ def count(client, url) -> tuple[int, int]:
     return response.status_code, len(queries)
 
 
-@pytest.mark.parametrize("url_name", GET_ROWS)
-def test_the_page_runs_as_many_queries_for_a_larger_programme(client, db, url_name):
+#: Pages whose query count depends on who looks: (row, role, kwargs) beyond the first
+#: role with a 200 that the matrix rows give. An eligible staff member on a recruiting
+#: project sees an "apply" button per team (eligibility once, not per team).
+VIEWER_CASES = {
+    "project_detail_recruiting_eligible_staff": (
+        "projects:project_detail",
+        "staff",
+        lambda w: {"pk": w.recruiting.pk},
+    ),
+}
+
+
+def assert_constant(client, url_name, role, kwargs, query="") -> None:
     row, extend = ROWS[url_name]
     world = build_world()
     if extend:
         extend(world)
-    role = next(r for r in ROLES if row.expect[r] == 200)
     if role != "anonymous":
         client.force_login(getattr(world, role))
-    url = reverse(row.url_name, kwargs=row.kwargs(world)) + row.query
+    url = reverse(row.url_name, kwargs=kwargs(world)) + query
     # A first growth makes every kind of row exist (a perspective with scores, a second
     # year...), so what is compared next is only *more* of the same.
     grow(world, teams=1, raters=2)
@@ -76,3 +97,16 @@ def test_the_page_runs_as_many_queries_for_a_larger_programme(client, db, url_na
 
     assert status == 200
     assert large <= small, f"{url_name} as {role}: {small} queries, then {large}"
+
+
+@pytest.mark.parametrize("url_name", GET_ROWS)
+def test_the_page_runs_as_many_queries_for_a_larger_programme(client, db, url_name):
+    row, _extend = ROWS[url_name]
+    role = next(r for r in ROLES if row.expect[r] == 200)
+    assert_constant(client, url_name, role, row.kwargs, row.query)
+
+
+@pytest.mark.parametrize("case", sorted(VIEWER_CASES))
+def test_the_page_runs_as_many_queries_for_this_viewer_too(client, db, case):
+    url_name, role, kwargs = VIEWER_CASES[case]
+    assert_constant(client, url_name, role, kwargs)

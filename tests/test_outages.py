@@ -2,8 +2,10 @@
 
 - Redis is down when a report meeting closes: the close succeeds, the people are marked
   stale, and once Redis is back the sweep recomputes them and the certification appears.
-- A worker is SIGKILLed in the middle of a full recompute: running it again gives exactly
-  the certifications the rules give, with no duplicates.
+- A worker is SIGKILLed in the middle of a full recompute: the killed run stays visibly
+  unfinished and wrote nothing (no certification, no history, the stale markers kept);
+  running it again proposes exactly the certifications the rules give, each once,
+  and consumes the markers.
 """
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from certification import rules
 from certification.models import Certification, DecisionLine, RecomputeRun, StaleUser
 from certification.selectors import gather
+from certification.services import mark_stale
 from evaluations import services as evaluation_services
 from evaluations.models import Perspective, ReportMeeting
 from projects.models import Membership
@@ -76,8 +79,8 @@ def test_a_meeting_closed_while_redis_is_down_is_certified_once_redis_returns(
         )
         assert swept.returncode == 0, swept.stderr[-2000:]
 
-        # Approval mode (the default): the recompute proposes each member's award.
         assert wait_until(
+            # Approval mode (the default): the recompute proposes each member's award.
             lambda: (
                 DecisionLine.objects.filter(
                     user_id__in=members, kind="award", status="pending"
@@ -86,15 +89,16 @@ def test_a_meeting_closed_while_redis_is_down_is_certified_once_redis_returns(
             ),
             90,
         ), worker.log_path.read_text()[-3000:]
-        assert not StaleUser.objects.exists()
         assert not Certification.objects.exists()  # nothing published before HR decides
+        assert not StaleUser.objects.exists()
     finally:
         worker.stop()
         redis.stop()
 
 
 def expected_awards() -> set[tuple[int, int, int]]:
-    """What the pure rules say, person by person, from the same data."""
+    """What the pure rules say, person by person, from the data as it stands (read before
+    any recompute runs, so nothing a run writes can feed the expectation)."""
     gathered = gather()
     expected = set()
     for user_id, participations in gathered.participations.items():
@@ -103,27 +107,41 @@ def expected_awards() -> set[tuple[int, int, int]]:
     return expected
 
 
-def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_no_duplicates(
+def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_nothing_half_done(
     transactional_db, tmp_path
 ):
     from bench.synthetic import build
 
     build(staff=9000, years=3, teams=2100, evaluations=21000, seed=7)
+    expected = expected_awards()
+    assert len(expected) > 1000  # a run long enough to be killed in the middle
+    stale = sorted({user_id for user_id, _level, _year in expected})[:5]
+    mark_stale(user_ids=stale)
     redis = PrivateRedis().start()
     worker = Worker(redis.url, tmp_path / "worker.log").start()
     try:
-        run = RecomputeRun.objects.create()
+        killed = RecomputeRun.objects.create()
         queued = run_in_app(
-            f"from certification.tasks import recompute_all; recompute_all.delay({run.pk})",
+            f"from certification.tasks import recompute_all; recompute_all.delay({killed.pk})",
             redis.url,
         )
         assert queued.returncode == 0, queued.stderr[-2000:]
         assert wait_until(
-            lambda: RecomputeRun.objects.filter(pk=run.pk, done__gt=0).exists(), 60, 0.02
+            lambda: RecomputeRun.objects.filter(pk=killed.pk, done__gt=0).exists(), 60, 0.02
         ), worker.log_path.read_text()[-3000:]
         worker.kill()
-        run.refresh_from_db()
-        killed_at = (run.done, run.total)
+
+        # The killed run is left visibly unfinished, and it wrote nothing: the changes are
+        # committed in one transaction at the end, and the stale markers are still there.
+        killed.refresh_from_db()
+        assert killed.status == RecomputeRun.Status.RUNNING
+        assert killed.finished_at is None
+        assert 0 < killed.done < killed.total
+        assert killed.created == 0
+        assert not Certification.objects.exists()
+        assert not Certification.history.exists()
+        assert not DecisionLine.objects.exists()
+        assert sorted(StaleUser.objects.values_list("user_id", flat=True)) == stale
 
         worker = Worker(redis.url, tmp_path / "worker2.log").start()
         rerun = RecomputeRun.objects.create()
@@ -132,19 +150,29 @@ def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_no_duplicates(
             redis.url,
         )
         assert wait_until(
-            lambda: RecomputeRun.objects.filter(pk=rerun.pk, status="done").exists(), 120
+            lambda: RecomputeRun.objects.filter(
+                pk=rerun.pk, status=RecomputeRun.Status.DONE
+            ).exists(),
+            180,
         ), worker.log_path.read_text()[-3000:]
     finally:
         worker.stop()
         redis.stop()
 
-    # Approval mode (the default): the runs propose; one pending award per person × level.
+    # Approval mode (the default): the rerun proposes exactly what the rules say, one
+    # pending award per person × level (one history row each), publishes nothing until HR
+    # decides, and consumed the stale markers the killed run left.
     proposed = list(
         DecisionLine.objects.filter(kind="award", status="pending").values_list(
             "user_id", "level", "fiscal_year"
         )
     )
-    assert killed_at[0] <= killed_at[1]
     assert len(proposed) == len(set(proposed)), "duplicate proposals"
-    assert set(proposed) == expected_awards()
+    assert set(proposed) == expected
+    assert DecisionLine.history.count() == len(expected)
     assert not Certification.objects.exists()
+    rerun.refresh_from_db()
+    assert (rerun.done, rerun.total) == (rerun.total, killed.total)
+    assert not StaleUser.objects.exists()
+    killed.refresh_from_db()
+    assert killed.status == RecomputeRun.Status.RUNNING  # not redelivered within the hour

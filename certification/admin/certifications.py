@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import SafeActionsMixin
 from accounts.fiscal import fiscal_year_label
+from accounts.forms import FiscalYearChoiceField
 
 from .. import permissions, services
 from ..exceptions import CertificationError
@@ -299,6 +300,11 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "updated_at",
     )
     ordering = ("-fiscal_year",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "fiscal_year":
+            return FiscalYearChoiceField(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=gettext_lazy("年度"))
     def year_label(self, obj):

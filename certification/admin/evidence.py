@@ -41,11 +41,17 @@ def evidence_table(data: dict | None):
 
     def row(team):
         rules = team.get("rules", {})
-        leadership = (
-            f"{evidence.number(team.get('leadership_mean'))}（{team.get('leadership_raters', 0)}）"
-            if team.get("role") == "leader"
-            else "—"
-        )
+        # The evidence is what the decision saw: an Advisor decided before the leadership
+        # window closed recorded no leadership answers, although the holder's own page
+        # (live data) now shows the mean. Say so rather than 「—（0）」.
+        if team.get("role") != "leader":
+            leadership = "—"
+        elif not team.get("leadership_raters"):
+            leadership = _("認定時点では未集計")
+        else:
+            leadership = (
+                f"{evidence.number(team.get('leadership_mean'))}（{team.get('leadership_raters')}）"
+            )
         return (
             fiscal_year_label(team.get("fiscal_year")),
             f"{team.get('team_name', team.get('team'))} / {team.get('project_title', '')}",
@@ -70,12 +76,12 @@ def evidence_table(data: dict | None):
     if data.get("advisor_fiscal_year"):
         extra = format_html(
             "<p>{}</p>",
-            _("アドバイザー認定の年度: %(year)s")
+            _("アドバイザー認定の年度：%(year)s")
             % {"year": fiscal_year_label(data["advisor_fiscal_year"])},
         )
     return format_html(
-        '<table class="certification-evidence"><thead><tr>{}</tr></thead>'
-        "<tbody>{}</tbody></table>{}",
+        '<div class="certification-evidence-wrap"><table class="certification-evidence">'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>{}",
         header,
         body,
         extra,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.forms import FiscalYearChoiceField
 from accounts.models import User
 from accounts.validators import NoNulFormMixin
 
@@ -36,12 +37,7 @@ class GrantForm(NoNulFormMixin, forms.Form):
     level = forms.TypedChoiceField(
         label=gettext_lazy("認定レベル"), choices=Level.choices, coerce=int
     )
-    fiscal_year = forms.IntegerField(
-        label=gettext_lazy("認定年度（西暦）"),
-        min_value=2000,
-        max_value=2100,
-        help_text=gettext_lazy("例: 令和6年度 → 2024"),
-    )
+    fiscal_year = FiscalYearChoiceField(label=gettext_lazy("認定年度"), first=2000, ahead=1)
     reason = forms.CharField(
         label=gettext_lazy("理由"),
         max_length=2000,

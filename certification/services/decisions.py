@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from accounts.history import change_reason
 from accounts.models import User
 from accounts.roles import Role
 
@@ -85,7 +86,7 @@ def _lock_people(user_ids: Iterable[int]) -> None:
 
 def _new_batch(*, prepared_by: User | None, rule_sets=None, reason: str) -> DecisionBatch:
     batch = DecisionBatch(prepared_by=prepared_by, rule_sets=rule_sets or {})
-    batch._change_reason = reason
+    batch._change_reason = change_reason(reason)
     if prepared_by is not None:
         batch._history_user = prepared_by
     batch.full_clean()
@@ -131,7 +132,7 @@ def certification_grant_propose(
             },
         )
         line.full_clean()
-        line._change_reason = reason
+        line._change_reason = change_reason(reason)
         line._history_user = by
         line.save()
         audit.record(actor=by, action="certification.grant_proposed", target=line)
@@ -171,7 +172,7 @@ def certification_revoke_propose(
             evidence=cert.evidence,
         )
         line.full_clean()
-        line._change_reason = reason
+        line._change_reason = change_reason(reason)
         line._history_user = by
         line.save()
         audit.record(actor=by, action="certification.revoke_proposed", target=line)
@@ -293,7 +294,9 @@ def decision_batch_approve(
             )
             for line in later:
                 line.batch = rest
-                line._change_reason = _("決裁 %(number)s で保留") % {"number": number}
+                line._change_reason = change_reason(
+                    _("決裁 %(number)s で保留") % {"number": number}
+                )
             bulk_update_with_history(later, DecisionLine, ["batch"], default_user=by)
             counts["deferred"] = len(later)
         batch.status = DecisionBatch.Status.APPROVED
@@ -301,7 +304,7 @@ def decision_batch_approve(
         batch.decided_on = decided_on
         batch.decision_number = number
         batch.decided_at = timezone.now()
-        batch._change_reason = _("決裁 %(number)s") % {"number": number}
+        batch._change_reason = change_reason(_("決裁 %(number)s") % {"number": number})
         batch._history_user = by
         batch.full_clean()
         try:
@@ -317,7 +320,7 @@ def decision_batch_approve(
             if line.pk in reject:
                 line.status = LineStatus.REJECTED
                 line.reject_reason = reject[line.pk]
-                line._change_reason = reject[line.pk]
+                line._change_reason = change_reason(reject[line.pk])
                 counts["rejected"] += 1
             else:
                 try:
@@ -326,11 +329,13 @@ def decision_batch_approve(
                 except (AlreadyHeld, NotHeld):
                     line.status = LineStatus.SUPERSEDED
                     line.decided_by = line.decided_at = None
-                    line._change_reason = _("決裁時点で既に反映済み、または対象の認定が有効でない")
+                    line._change_reason = change_reason(
+                        _("決裁時点で既に反映済み、または対象の認定が有効でない")
+                    )
                     counts["superseded"] += 1
                 else:
                     line.status = LineStatus.APPROVED
-                    line._change_reason = _("決裁 %(number)s") % {"number": number}
+                    line._change_reason = change_reason(_("決裁 %(number)s") % {"number": number})
                     counts["approved"] += 1
                     if line.kind == Kind.GRANT:
                         regrant.add(line.user_id)
@@ -390,7 +395,7 @@ def decision_lines_reject(*, lines: Iterable[DecisionLine], reason: str, by: Use
             line.reject_reason = reason
             line.decided_by = by
             line.decided_at = now
-            line._change_reason = reason
+            line._change_reason = change_reason(reason)
         if rows:
             bulk_update_with_history(
                 rows,

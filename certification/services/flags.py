@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.history import change_reason
 from accounts.models import User
 
 from .. import permissions
@@ -44,7 +45,9 @@ def certification_resolve_flag(
         cert.flag_reason = ""
         cert.status = Certification.Status.ACTIVE
         cert.source = Certification.Source.MANUAL
-        cert._change_reason = _("確認の上、認定を維持: %(reason)s") % {"reason": reason}
+        cert._change_reason = change_reason(
+            _("確認の上、認定を維持：%(reason)s") % {"reason": reason}
+        )
         cert.full_clean()
         cert.save()
         audit.record(actor=by, action="certification.flag_kept", target=cert)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from simple_history.utils import bulk_create_with_history
 
+from accounts.history import change_reason
+
 from .. import rules, selectors
 from ..models import DecisionBatch, DecisionLine
 from . import publishing
@@ -122,7 +124,7 @@ def propose(new: list[_Proposal], supersede: list[int], data) -> dict[str, int]:
     )
     if new:
         batch = DecisionBatch(rule_sets=rule_sets_json(data, (p.fiscal_year for p in new)))
-        batch._change_reason = "再計算による起案"
+        batch._change_reason = change_reason("再計算による起案")
         batch.full_clean()
         batch.save()
         lines = []
@@ -137,7 +139,7 @@ def propose(new: list[_Proposal], supersede: list[int], data) -> dict[str, int]:
                 evidence=p.evidence,
                 reason=p.reason,
             )
-            line._change_reason = "再計算による起案"
+            line._change_reason = change_reason("再計算による起案")
             lines.append(line)
         bulk_create_with_history(lines, DecisionLine)
     return {"proposed": len(new), "superseded": superseded}

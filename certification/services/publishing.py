@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.history import change_reason
+
 from ..enqueue import enqueue_award_emails
 from ..models import Certification, DecisionBatch, DecisionLine, Level
 
@@ -90,7 +92,7 @@ def publish(
             announced_at=None if notify else now,
         )
         text = item.reason if manual else _("自動判定により認定")
-        cert._change_reason = _decision_note(text, decision_number)
+        cert._change_reason = change_reason(_decision_note(text, decision_number))
         if by is not None:
             cert._history_user = by
         rows.append(cert)
@@ -116,13 +118,15 @@ def set_flags(
         if cert.pk in flags and cert.status == Status.ACTIVE:
             cert.status = Status.FLAGGED
             cert.flag_reason = flags[cert.pk]
-            cert._change_reason = _decision_note(cert.flag_reason, decision_number)
+            cert._change_reason = change_reason(_decision_note(cert.flag_reason, decision_number))
             flagged += 1
         elif cert.pk in restores and cert.status == Status.FLAGGED:
             cert.status = Status.ACTIVE
             cert.flag_reason = ""
-            cert._change_reason = _decision_note(
-                _("再計算で認定条件を満たすことを確認したため有効に戻しました"), decision_number
+            cert._change_reason = change_reason(
+                _decision_note(
+                    _("再計算で認定条件を満たすことを確認したため有効に戻しました"), decision_number
+                )
             )
             restored += 1
         else:
@@ -150,7 +154,7 @@ def revoke(cert: Certification, *, reason: str, by, decision_number: str = "") -
     cert.reason = reason
     cert.flag_reason = ""
     cert.changed_by = by
-    cert._change_reason = _decision_note(reason, decision_number)
+    cert._change_reason = change_reason(_decision_note(reason, decision_number))
     cert._history_user = by
     cert.full_clean()
     cert.save()
@@ -167,7 +171,7 @@ def supersede_lines(line_ids, *, reason: str) -> int:
         return 0
     for line in lines:
         line.status = DecisionLine.Status.SUPERSEDED
-        line._change_reason = reason
+        line._change_reason = change_reason(reason)
     bulk_update_with_history(lines, DecisionLine, ["status"])
     close_finished_batches({line.batch_id for line in lines})
     return len(lines)
@@ -182,6 +186,6 @@ def close_finished_batches(batch_ids) -> int:
     )
     for batch in done:
         batch.status = DecisionBatch.Status.CLOSED
-        batch._change_reason = _("決裁待ちの明細がなくなったため終了")
+        batch._change_reason = change_reason(_("決裁待ちの明細がなくなったため終了"))
         batch.save()
     return len(done)

@@ -8,15 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from accounts.models import User
-from accounts.roles import Role
 from projects.models import Membership, Team
 
-from ..models import (
-    Evaluation,
-    LeadershipInvitation,
-    LeadershipWindow,
-    Perspective,
-)
+from ..models import Evaluation, LeadershipInvitation, LeadershipWindow, Perspective
+from ..permissions import can_be_invited
 
 
 @dataclass
@@ -167,16 +162,15 @@ def leadership_pending_raters(*, window: LeadershipWindow) -> list[tuple[User, l
 
 
 def invitation_candidates(*, overview: list[dict]) -> dict[int, list[User]]:
-    """For each team of `window_overview`, the active staff of its leader's department who
-    are neither live members of the team nor already invited (two queries in all)."""
+    """For each team of `window_overview` (rows with "team", "leader", "invitations"), the
+    people who may still be invited (`permissions.can_be_invited`, not yet invited),
+    in kana order. Three queries in all, whatever the number of teams."""
     departments = {r["leader"].department_id for r in overview if r["leader"]} - {None}
     if not departments:
         return {r["team"].pk: [] for r in overview}
     colleagues = list(
-        User.objects.filter(
-            department_id__in=departments, is_active=True, groups__name=Role.STAFF.value
-        )
-        .distinct()
+        User.objects.filter(department_id__in=departments, is_active=True)
+        .prefetch_related("groups")
         .order_by("last_name_kana", "first_name_kana", "pk")
     )
     live = defaultdict(set)
@@ -187,10 +181,32 @@ def invitation_candidates(*, overview: list[dict]) -> dict[int, list[User]]:
     result = {}
     for row in overview:
         team, leader = row["team"], row["leader"]
-        taken = live[team.pk] | {inv.user_id for inv in row["invitations"]}
+        invited = {inv.user_id for inv in row["invitations"]}
         result[team.pk] = [
             u
             for u in colleagues
-            if leader and u.department_id == leader.department_id and u.pk not in taken
+            if leader
+            and u.pk not in invited
+            and can_be_invited(u, leader=leader, live_member_ids=live[team.pk])
         ]
     return result
+
+
+def team_leader(team: Team) -> User | None:
+    """The team's approved leader, with their department (one query)."""
+    membership = (
+        Membership.objects.select_related("user__department")
+        .filter(team=team, role=Membership.Role.LEADER, status=Membership.Status.APPROVED)
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def invitation_candidates_for_team(*, team: Team) -> list[User]:
+    """`invitation_candidates` for one team (the organiser's POST)."""
+    row = {
+        "team": team,
+        "leader": team_leader(team),
+        "invitations": list(LeadershipInvitation.objects.filter(team=team)),
+    }
+    return invitation_candidates(overview=[row])[team.pk]

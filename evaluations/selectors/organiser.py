@@ -4,18 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from accounts.models import User
 from accounts.roles import Role
-from projects.models import Membership
+from projects.models import Membership, Project, Team
 
-from ..models import (
-    REPORT_PERSPECTIVES,
-    Criterion,
-    Evaluation,
-    Presentation,
-    ReportMeeting,
-)
+from ..models import REPORT_PERSPECTIVES, Criterion, Evaluation, Presentation, ReportMeeting
 from .raters import CONFLICT, DONE, NOT_YET, rater_perspectives
+from .results import presentation_aggregates
+
+
+def projects_that_may_hold_meetings() -> QuerySet[Project]:
+    """Projects a report meeting may be scheduled for: under way, not a draft, not
+    closed. The one rule behind `meeting_schedule` and the organiser's form."""
+    return Project.objects.exclude(
+        status__in=[Project.Status.DRAFT, Project.Status.CLOSED]
+    ).order_by("-fiscal_year", "title")
+
+
+def teams_that_may_present(*, meeting: ReportMeeting) -> QuerySet[Team]:
+    """Approved teams of the meeting's project that do not present at it yet. The one
+    rule behind `presentation_add` and the organiser's form."""
+    return (
+        Team.objects.filter(project_id=meeting.project_id, status=Team.Status.APPROVED)
+        .exclude(presentations__meeting=meeting)
+        .order_by("name")
+    )
 
 
 def _raters() -> list[User]:
@@ -110,3 +125,28 @@ def meeting_criteria(*, meeting: ReportMeeting) -> dict[str, list[Criterion]]:
     ):
         result[c.rubric.perspective].append(c)
     return result
+
+
+def meeting_results(*, meeting: ReportMeeting) -> tuple[list[dict], dict[str, list[Criterion]]]:
+    """HR's results page: per presentation (in order) its aggregates per report
+    perspective and every rater's evaluation with the criterion scores in rubric order;
+    and the criteria per perspective. A fixed number of queries."""
+    presentations = list(
+        meeting.presentations.select_related("team", "meeting__project").order_by("order")
+    )
+    aggregates = presentation_aggregates(presentations=presentations)
+    criteria = meeting_criteria(meeting=meeting)
+    by_presentation: dict[int, list] = {}
+    for e in meeting_evaluation_rows(meeting=meeting):
+        e.score_map = {s.criterion_id: s.score for s in e.scores.all()}
+        e.criterion_scores = [e.score_map.get(c.pk) for c in criteria[e.perspective]]
+        by_presentation.setdefault(e.presentation_id, []).append(e)
+    rows = [
+        {
+            "presentation": p,
+            "aggregates": [aggregates[p.pk][x] for x in REPORT_PERSPECTIVES],
+            "evaluations": by_presentation.get(p.pk, []),
+        }
+        for p in presentations
+    ]
+    return rows, criteria

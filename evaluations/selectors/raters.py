@@ -8,14 +8,7 @@ from django.db.models import Count, Q
 
 from projects.models import Membership
 
-from ..models import (
-    Criterion,
-    Evaluation,
-    Perspective,
-    Presentation,
-    ReportMeeting,
-    Rubric,
-)
+from ..models import Criterion, Evaluation, Perspective, Presentation, ReportMeeting, Rubric
 
 NOT_YET = "pending"
 DONE = "done"

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q
+from django.db.models.functions import Coalesce
 
 from projects.models import Membership, Team
 
@@ -180,14 +181,14 @@ def team_results(*, team: Team, viewer, full_access: bool = False) -> TeamResult
         .select_related("meeting__project", "team")
         .order_by("-meeting__held_on", "-meeting_id")
     )
-    closed = [p for p in presentations if p.meeting.status == ReportMeeting.Status.CLOSED]
+    closed = [p for p in presentations if p.meeting.is_closed]
     presentation = closed[0] if closed else None
     report = (
         presentation_aggregates(presentations=[presentation])[presentation.pk]
         if presentation
         else None
     )
-    meeting_open = any(p.meeting.status != ReportMeeting.Status.CLOSED for p in presentations)
+    meeting_open = any(not p.meeting.is_closed for p in presentations)
 
     is_leader = Membership.objects.filter(
         team=team, user=viewer, role=Membership.Role.LEADER, status=Membership.Status.APPROVED
@@ -198,7 +199,7 @@ def team_results(*, team: Team, viewer, full_access: bool = False) -> TeamResult
         state = "not_leader"
     elif window is None:
         state = "none"
-    elif window.status != LeadershipWindow.Status.CLOSED:
+    elif not window.is_closed:
         state = "window_open"
     else:
         aggregate = leadership_aggregates(teams=[team])[team.pk]
@@ -233,41 +234,29 @@ def my_teams_with_results(*, user) -> list[Team]:
     )
 
 
-def report_scores_for_teams(team_ids=None) -> dict[int, dict[str, list[float]]]:
-    """Per team, the per-rater 0–100 scores given at CLOSED report meetings:
-    ``{team_id: {"policy": [float, ...], "technical": [float, ...]}}``.
-
-    Every closed meeting at which the team presented counts (one score per evaluation),
-    as the certification app's own gathering does. One query (values_list over
-    evaluations ⋈ presentations ⋈ meetings), streamed, no model instances: suitable for
-    hundreds of thousands of evaluations. Teams without a closed meeting are absent."""
-    qs = Evaluation.objects.filter(
+def closed_score_means(*, fiscal_years) -> dict[int, dict[str, Decimal]]:
+    """Per team of the given fiscal years, the mean 0–100 score of each perspective over
+    what is final: report evaluations of CLOSED meetings, leadership evaluations of
+    CLOSED windows. ``{team_id: {"policy": mean, "technical": mean, "leadership": mean}}``
+    (a perspective without a final evaluation is absent). One aggregate query; used by
+    the demo's summary. Certification gathers its own evidence (`certification.selectors`).
+    """
+    final = Q(
         presentation__meeting__status=ReportMeeting.Status.CLOSED,
-        perspective__in=REPORT_PERSPECTIVES,
-    )
-    if team_ids is not None:
-        qs = qs.filter(presentation__team_id__in=list(team_ids))
-    rows = qs.order_by().values_list("presentation__team_id", "perspective", "score")
-    result: dict[int, dict[str, list[float]]] = {}
-    for team_id, perspective, score in rows.iterator(chunk_size=10000):
-        bucket = result.get(team_id)
-        if bucket is None:
-            bucket = result[team_id] = {"policy": [], "technical": []}
-        bucket[perspective].append(float(score))
-    return result
-
-
-def leadership_scores_for_teams(team_ids=None) -> dict[int, list[float]]:
-    """Per team, the per-rater 0–100 leadership scores of its leader, only for projects
-    whose leadership window is CLOSED: ``{team_id: [float, ...]}``. One streamed
-    values_list query; teams without a closed window or any answer are absent."""
-    qs = Evaluation.objects.filter(
+        presentation__meeting__project__fiscal_year__in=list(fiscal_years),
+    ) | Q(
         perspective=Perspective.LEADERSHIP,
         team__project__leadership_window__status=LeadershipWindow.Status.CLOSED,
+        team__project__fiscal_year__in=list(fiscal_years),
     )
-    if team_ids is not None:
-        qs = qs.filter(team_id__in=list(team_ids))
-    result: dict[int, list[float]] = defaultdict(list)
-    for team_id, score in qs.order_by().values_list("team_id", "score").iterator(chunk_size=10000):
-        result[team_id].append(float(score))
+    rows = (
+        Evaluation.objects.filter(final)
+        .annotate(subject_team=Coalesce("presentation__team_id", "team_id"))
+        .order_by()
+        .values_list("subject_team", "perspective")
+        .annotate(mean=Avg("score"))
+    )
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for team_id, perspective, mean in rows:
+        result[team_id][perspective] = _two(mean)
     return dict(result)

@@ -12,7 +12,7 @@ invitations), `reminders`. Callers import from `evaluations.services`.
 
 from __future__ import annotations
 
-from .leadership import invitation_add, invitation_remove, team_leader, window_close, window_open
+from .leadership import invitation_add, invitation_remove, window_close, window_open
 from .meetings import (
     MATERIALS_EXTENSIONS,
     materials_check,
@@ -33,7 +33,7 @@ from .rubrics import (
     rubric_ensure_defaults,
     rubric_is_locked,
 )
-from .scoring import COMMENT_MAX, evaluation_score, evaluation_submit
+from .scoring import COMMENT_MAX, evaluation_submit
 
 __all__ = [
     "COMMENT_MAX",
@@ -41,7 +41,6 @@ __all__ = [
     "criterion_add",
     "criterion_delete",
     "criterion_update",
-    "evaluation_score",
     "evaluation_submit",
     "invitation_add",
     "invitation_remove",
@@ -57,7 +56,6 @@ __all__ = [
     "rubric_copy",
     "rubric_ensure_defaults",
     "rubric_is_locked",
-    "team_leader",
     "window_close",
     "window_open",
 ]

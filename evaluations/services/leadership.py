@@ -9,23 +9,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from accounts.audit import audit_record
 from accounts.models import AuditAction, User
 from projects.models import Membership, Project, Team
 
-from ..exceptions import (
-    EvaluationError,
-    NotAllowed,
-    ScoringClosed,
-)
-from ..models import (
-    Evaluation,
-    LeadershipInvitation,
-    LeadershipWindow,
-    Perspective,
-)
+from ..exceptions import EvaluationError, NotAllowed, ScoringClosed
+from ..models import Evaluation, LeadershipInvitation, LeadershipWindow, Perspective
+from ..permissions import invitation_refusal
+from ..selectors import team_leader
 from ..signals import leadership_window_closed
+from ._windows import close_scoring
 from .rubrics import rubric_ensure_defaults
 
 
@@ -52,13 +45,13 @@ def window_open(
             project=project, defaults={"closes_on": closes_on}
         )
         window = LeadershipWindow.objects.select_for_update().get(pk=window.pk)
-        if window.status == LeadershipWindow.Status.CLOSED:
+        if window.is_closed:
             raise ScoringClosed(_("締切済みのリーダーシップ評価は再開できません。"))
         rubric_ensure_defaults(fiscal_year=project.fiscal_year)
         window.closes_on = closes_on
-        if window.status != LeadershipWindow.Status.OPEN:
-            window.status = LeadershipWindow.Status.OPEN
-            window.opened_at = now or timezone.now()
+        if not window.is_open:
+            window.mark_open(now=now or timezone.now())
+        window._history_user = by
         window.save()
     return window
 
@@ -76,14 +69,10 @@ def window_close(
     the leaders of the project's approved teams. Idempotent when closed."""
     with transaction.atomic():
         window = LeadershipWindow.objects.select_for_update().get(pk=window.pk)
-        if window.status == LeadershipWindow.Status.CLOSED:
+        if not close_scoring(
+            window, by=by, now=now, refusal=_("受付中のリーダーシップ評価のみ締め切れます。")
+        ):
             return window
-        if window.status != LeadershipWindow.Status.OPEN:
-            raise ScoringClosed(_("受付中のリーダーシップ評価のみ締め切れます。"))
-        window.status = LeadershipWindow.Status.CLOSED
-        window.closed_at = now or timezone.now()
-        window.closed_by = by
-        window.save(update_fields=["status", "closed_at", "closed_by"])
         audit_record(actor=by, action=AuditAction.WINDOW_CLOSE, target=window, request=request)
         user_ids = sorted(
             set(
@@ -104,15 +93,6 @@ def window_close(
     return window
 
 
-def team_leader(team: Team) -> User | None:
-    membership = (
-        Membership.objects.select_related("user__department")
-        .filter(team=team, role=Membership.Role.LEADER, status=Membership.Status.APPROVED)
-        .first()
-    )
-    return membership.user if membership else None
-
-
 def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
     """Invite a colleague of the leader's own department (同一所属職員) to evaluate the
     leader. Refused for other departments, the leader and the team's members.
@@ -120,19 +100,19 @@ def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
     leader = team_leader(team)
     if leader is None:
         raise EvaluationError(_("このチームには承認済みのリーダーがいません。"))
-    if user.pk == leader.pk:
-        raise NotAllowed(_("リーダー本人を評価者として招待することはできません。"))
-    if Membership.objects.filter(team=team, user=user, status__in=Membership.LIVE).exists():
-        raise NotAllowed(_("チームのメンバーは招待しなくても評価できます。"))
-    if not permissions.is_city_staff(user) or not user.is_active:
-        raise NotAllowed(_("市の職員のみ招待できます。"))
-    if leader.department_id is None or user.department_id != leader.department_id:
-        raise NotAllowed(_("リーダーと同じ所属の職員のみ招待できます。"))
+    live_member_ids = set(
+        Membership.objects.filter(team=team, status__in=Membership.LIVE).values_list(
+            "user_id", flat=True
+        )
+    )
+    refusal = invitation_refusal(user, leader=leader, live_member_ids=live_member_ids)
+    if refusal:
+        raise NotAllowed(refusal)
     with transaction.atomic():
         window = (
             LeadershipWindow.objects.select_for_update().filter(project_id=team.project_id).first()
         )
-        if window and window.status == LeadershipWindow.Status.CLOSED:
+        if window and window.is_closed:
             raise ScoringClosed(_("締切済みのリーダーシップ評価には招待できません。"))
         invitation, _created = LeadershipInvitation.objects.get_or_create(
             team=team, user=user, defaults={"invited_by": by}
@@ -149,7 +129,7 @@ def invitation_remove(*, invitation: LeadershipInvitation) -> None:
             .filter(project_id__in=Team.objects.filter(pk=invitation.team_id).values("project_id"))
             .first()
         )
-        if window and window.status == LeadershipWindow.Status.CLOSED:
+        if window and window.is_closed:
             raise ScoringClosed(_("締切済みのリーダーシップ評価の招待は取り消せません。"))
         if Evaluation.objects.filter(
             team_id=invitation.team_id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 import zipfile
 from pathlib import Path
 
@@ -19,20 +18,13 @@ from accounts.audit import audit_record
 from accounts.models import AuditAction, User
 from projects.models import Membership, Project, Team
 
-from ..exceptions import (
-    EvaluationError,
-    InvalidMaterials,
-    ScoringClosed,
-)
-from ..models import (
-    Presentation,
-    ReportMeeting,
-)
+from ..exceptions import EvaluationError, InvalidMaterials, ScoringClosed
+from ..models import Presentation, ReportMeeting
+from ..queueing import enqueue_reminders
+from ..selectors import projects_that_may_hold_meetings, teams_that_may_present
 from ..signals import report_meeting_closed
+from ._windows import close_scoring
 from .rubrics import rubric_ensure_defaults
-
-logger = logging.getLogger(__name__)
-
 
 MATERIALS_EXTENSIONS = {".pdf", ".pptx"}
 
@@ -40,12 +32,14 @@ MATERIALS_EXTENSIONS = {".pdf", ".pptx"}
 def meeting_schedule(
     *, project: Project, title: str, held_on: datetime.date, place: str = "", by: User
 ) -> ReportMeeting:
-    """Schedule a report meeting for a project and make sure its year has rubrics."""
-    if project.status in (Project.Status.DRAFT, Project.Status.CLOSED):
+    """Schedule a report meeting for a project and make sure its year has rubrics.
+    `by` is recorded in the meeting's history."""
+    if not projects_that_may_hold_meetings().filter(pk=project.pk).exists():
         raise EvaluationError(_("準備中または終了したプロジェクトには報告会を設定できません。"))
     meeting = ReportMeeting(project=project, title=title, held_on=held_on, place=place)
     meeting.full_clean()
     with transaction.atomic():
+        meeting._history_user = by
         meeting.save()
         rubric_ensure_defaults(fiscal_year=project.fiscal_year)
     return meeting
@@ -98,12 +92,12 @@ def presentation_add(
         materials_check(upload=materials)
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会には発表を追加できません。"))
-        if team.project_id != meeting.project_id or team.status != Team.Status.APPROVED:
-            raise EvaluationError(_("この報告会のプロジェクトの承認済みチームを選んでください。"))
         if meeting.presentations.filter(team=team).exists():
             raise EvaluationError(_("このチームの発表は既に登録されています。"))
+        if not teams_that_may_present(meeting=meeting).filter(pk=team.pk).exists():
+            raise EvaluationError(_("この報告会のプロジェクトの承認済みチームを選んでください。"))
         order = (meeting.presentations.aggregate(m=Max("order"))["m"] or 0) + 1
         presentation = Presentation(
             meeting=meeting, team=team, order=order, title=(title or team.theme)[:200]
@@ -121,7 +115,7 @@ def presentation_attach_materials(
     materials_check(upload=materials)
     with transaction.atomic():
         meeting = _lock_meeting(presentation.meeting_id)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会の資料は変更できません。"))
         presentation = Presentation.objects.get(pk=presentation.pk)
         presentation.materials.save(Path(materials.name).name, materials, save=True)
@@ -133,7 +127,7 @@ def presentation_reorder(*, meeting: ReportMeeting, presentation_ids: list[int])
     of them exactly once."""
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会の発表順は変更できません。"))
         current = list(meeting.presentations.values_list("pk", flat=True))
         if sorted(current) != sorted(presentation_ids) or len(set(presentation_ids)) != len(
@@ -171,27 +165,17 @@ def meeting_open(
     After commit, the raters' reminder job is enqueued."""
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.OPEN:
+        if meeting.is_open:
             return meeting
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if meeting.is_closed:
             raise ScoringClosed(_("締切済みの報告会は再開できません。"))
         if not meeting.presentations.exists():
             raise EvaluationError(_("発表が登録されていないため、評価を開始できません。"))
         rubric_ensure_defaults(fiscal_year=meeting.project.fiscal_year)
-        meeting.status = ReportMeeting.Status.OPEN
-        meeting.opened_at = now or timezone.now()
-        meeting.save(update_fields=["status", "opened_at"])
-        transaction.on_commit(_enqueue_reminders)
+        meeting._history_user = by
+        meeting.save(update_fields=meeting.mark_open(now=now or timezone.now()))
+        transaction.on_commit(enqueue_reminders)
     return meeting
-
-
-def _enqueue_reminders():
-    from ..tasks import send_reminders
-
-    try:
-        send_reminders.delay()
-    except Exception:  # a broker outage must not break the page; beat retries hourly
-        logger.exception("could not enqueue evaluations.send_reminders")
 
 
 def meeting_close(
@@ -207,14 +191,10 @@ def meeting_close(
     approved members and leaders of the meeting's teams. Idempotent when closed."""
     with transaction.atomic():
         meeting = _lock_meeting(meeting.pk)
-        if meeting.status == ReportMeeting.Status.CLOSED:
+        if not close_scoring(
+            meeting, by=by, now=now, refusal=_("評価受付中の報告会のみ締め切れます。")
+        ):
             return meeting
-        if meeting.status != ReportMeeting.Status.OPEN:
-            raise ScoringClosed(_("評価受付中の報告会のみ締め切れます。"))
-        meeting.status = ReportMeeting.Status.CLOSED
-        meeting.closed_at = now or timezone.now()
-        meeting.closed_by = by
-        meeting.save(update_fields=["status", "closed_at", "closed_by"])
         audit_record(actor=by, action=AuditAction.MEETING_CLOSE, target=meeting, request=request)
         user_ids = sorted(
             set(

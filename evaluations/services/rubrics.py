@@ -8,15 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ..exceptions import (
-    EvaluationError,
-    RubricLocked,
-)
-from ..models import (
-    Criterion,
-    Evaluation,
-    Rubric,
-)
+from ..exceptions import EvaluationError, RubricLocked
+from ..models import Criterion, Evaluation, Rubric
 from ..rubrics import DEFAULT_RUBRICS
 
 
@@ -48,16 +41,18 @@ def rubric_copy(*, source: Rubric, fiscal_year: int) -> Rubric:
     """Copy `source`'s criteria into the rubric of `fiscal_year` for the same perspective.
 
     The target is created if missing; an existing target is replaced only while it has
-    no evaluations. Copying a rubric onto itself is refused."""
-    if source.fiscal_year == fiscal_year:
-        raise EvaluationError(_("同じ年度にはコピーできません。別の年度を指定してください。"))
+    no evaluations. Copying a rubric onto itself is refused: the target is compared by
+    row, not by the year as given (a year given as text once wiped the rubric)."""
     with transaction.atomic():
         target, _created = Rubric.objects.get_or_create(
             fiscal_year=fiscal_year, perspective=source.perspective
         )
+        if target.pk == source.pk:
+            raise EvaluationError(_("同じ年度にはコピーできません。別の年度を指定してください。"))
         target = Rubric.objects.select_for_update().get(pk=target.pk)
         if rubric_is_locked(rubric=target):
             raise RubricLocked(_("コピー先の評価基準には既に評価があるため、置き換えられません。"))
+        criteria = list(source.criteria.all())  # read before the target's are deleted
         target.criteria.all().delete()
         Criterion.objects.bulk_create(
             Criterion(
@@ -66,10 +61,12 @@ def rubric_copy(*, source: Rubric, fiscal_year: int) -> Rubric:
                 label_ja=c.label_ja,
                 label_en=c.label_en,
                 description=c.description,
+                description_en=c.description_en,
                 weight=c.weight,
                 point_labels=list(c.point_labels),
+                point_labels_en=list(c.point_labels_en),
             )
-            for c in source.criteria.all()
+            for c in criteria
         )
     return target
 
@@ -101,6 +98,8 @@ def criterion_add(
     label_en: str = "",
     description: str = "",
     point_labels: list[str] | None = None,
+    description_en: str = "",
+    point_labels_en: list[str] | None = None,
 ) -> Criterion:
     """Add a criterion at the end of an unused rubric."""
     with transaction.atomic():
@@ -112,8 +111,10 @@ def criterion_add(
             label_ja=label_ja,
             label_en=label_en,
             description=description,
+            description_en=description_en,
             weight=weight,
             point_labels=_clean_point_labels(point_labels),
+            point_labels_en=_clean_point_labels(point_labels_en),
         )
         criterion.full_clean()
         criterion.save()
@@ -128,6 +129,8 @@ def criterion_update(
     label_en: str = "",
     description: str = "",
     point_labels: list[str] | None = None,
+    description_en: str = "",
+    point_labels_en: list[str] | None = None,
 ) -> Criterion:
     """Edit a criterion of an unused rubric (refused once the rubric has evaluations)."""
     with transaction.atomic():
@@ -136,8 +139,10 @@ def criterion_update(
         criterion.label_ja = label_ja
         criterion.label_en = label_en
         criterion.description = description
+        criterion.description_en = description_en
         criterion.weight = weight
         criterion.point_labels = _clean_point_labels(point_labels)
+        criterion.point_labels_en = _clean_point_labels(point_labels_en)
         criterion.full_clean()
         criterion.save()
     return criterion

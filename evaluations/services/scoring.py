@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,12 +11,7 @@ from accounts import permissions
 from accounts.models import User
 from projects.models import Membership, Team
 
-from ..exceptions import (
-    EvaluationError,
-    InvalidScores,
-    NotAllowed,
-    ScoringClosed,
-)
+from ..exceptions import EvaluationError, InvalidScores, NotAllowed, ScoringClosed
 from ..models import (
     REPORT_PERSPECTIVES,
     Criterion,
@@ -30,21 +24,9 @@ from ..models import (
     ReportMeeting,
     Rubric,
 )
+from ..rules import evaluation_score
 
 COMMENT_MAX = 2000
-
-
-def evaluation_score(pairs: list[tuple[int, Decimal]]) -> Decimal:
-    """The 0–100 score of one evaluation: the weighted mean of its 1–5 criterion scores
-    mapped by (mean − 1) / 4 × 100, rounded half up to 2 decimals.
-
-    `pairs` are (score, weight). All 1 → 0.00, all 5 → 100.00."""
-    total_weight = sum((Decimal(w) for _s, w in pairs), Decimal(0))
-    if not pairs or total_weight <= 0:
-        raise InvalidScores(_("評価項目がありません。"))
-    mean = sum((Decimal(s) * Decimal(w) for s, w in pairs), Decimal(0)) / total_weight
-    score = (mean - 1) / 4 * 100
-    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _check_may_evaluate(
@@ -147,7 +129,7 @@ def evaluation_submit(
                 .select_related("project")
                 .get(pk=presentation.meeting_id)
             )
-            if meeting.status != ReportMeeting.Status.OPEN:
+            if not meeting.is_open:
                 raise ScoringClosed(_("この報告会は評価を受け付けていません。"))
             fiscal_year = meeting.project.fiscal_year
         else:
@@ -157,7 +139,7 @@ def evaluation_submit(
                 .filter(project_id=team.project_id)
                 .first()
             )
-            if window is None or window.status != LeadershipWindow.Status.OPEN:
+            if window is None or not window.is_open:
                 raise ScoringClosed(_("このリーダーシップ評価は受付期間外です。"))
             if team.status != Team.Status.APPROVED:
                 raise EvaluationError(_("承認済みのチームのみ評価できます。"))
@@ -189,6 +171,7 @@ def evaluation_submit(
         evaluation.rubric = rubric
         evaluation.score = score
         evaluation.comment = comment
+        evaluation._history_user = evaluator
         evaluation.save(update_fields=["rubric", "score", "comment", "updated_at"])
         CriterionScore.objects.filter(evaluation=evaluation).delete()
         CriterionScore.objects.bulk_create(

@@ -40,10 +40,7 @@ def _criteria_rows(criteria, scores: dict[int, int]):
         {
             "criterion": c,
             "value": scores.get(c.pk),
-            "points": [
-                (i, (c.point_labels[i - 1] if len(c.point_labels or []) >= i else ""))
-                for i in range(1, 6)
-            ],
+            "points": c.points,  # in the reader's language
         }
         for c in criteria
     ]

@@ -2,51 +2,26 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions as roles
 from accounts.audit import audit_record
-from accounts.exports import private_no_store, safe_row
+from accounts.exports import csv_response, private_no_store, xlsx_response
 from accounts.models import AuditAction
 
 from .. import selectors
-from ..models import (
-    REPORT_PERSPECTIVES,
-    Perspective,
-    ReportMeeting,
-)
+from ..models import REPORT_PERSPECTIVES, Perspective, ReportMeeting
+from ..selectors import lookups
 from ._common import role_required
 
 
 @role_required(roles.is_programme_admin)
 def organiser_meeting_results(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting.objects.select_related("project"), pk=pk)
-    presentations = list(
-        meeting.presentations.select_related("team", "meeting__project").order_by("order")
-    )
-    aggregates = selectors.presentation_aggregates(presentations=presentations)
-    evaluations = selectors.meeting_evaluation_rows(meeting=meeting)
-    criteria = selectors.meeting_criteria(meeting=meeting)
-    by_presentation: dict[int, list] = {}
-    for e in evaluations:
-        e.score_map = {s.criterion_id: s.score for s in e.scores.all()}
-        e.criterion_scores = [e.score_map.get(c.pk) for c in criteria[e.perspective]]
-        by_presentation.setdefault(e.presentation_id, []).append(e)
-    rows = [
-        {
-            "presentation": p,
-            "aggregates": [aggregates[p.pk][x] for x in REPORT_PERSPECTIVES],
-            "evaluations": by_presentation.get(p.pk, []),
-        }
-        for p in presentations
-    ]
+    meeting = lookups.meeting(pk)
+    rows, criteria = selectors.meeting_results(meeting=meeting)
     response = render(
         request,
         "evaluations/organiser_meeting_results.html",
@@ -145,47 +120,23 @@ def _export_filename(meeting: ReportMeeting, extension: str) -> str:
 @role_required(roles.is_programme_admin)
 @require_GET
 def organiser_meeting_export_csv(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting.objects.select_related("project"), pk=pk)
+    meeting = lookups.meeting(pk)
     header, rows = _export_table(meeting)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # BOM: Excel opens UTF-8 Japanese correctly
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(safe_row(row) for row in rows)
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(meeting, "csv")}"'
+    response = csv_response(header=header, rows=rows, filename=_export_filename(meeting, "csv"))
     _record_export(request, meeting, "csv")
-    return private_no_store(response)
+    return response
 
 
 @role_required(roles.is_programme_admin)
 @require_GET
 def organiser_meeting_export_xlsx(request, pk: int):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    meeting = get_object_or_404(ReportMeeting.objects.select_related("project"), pk=pk)
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("集計")
-    for sheet, (header, rows) in (
-        (summary, _summary_table(meeting)),
-        (workbook.create_sheet(_("個別評価")), _export_table(meeting)),
-    ):
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(safe_row(row))
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    meeting = lookups.meeting(pk)
+    response = xlsx_response(
+        sheets=[
+            (_("集計"), *_summary_table(meeting)),
+            (_("個別評価"), *_export_table(meeting)),
+        ],
+        filename=_export_filename(meeting, "xlsx"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(meeting, "xlsx")}"'
     _record_export(request, meeting, "xlsx")
-    return private_no_store(response)
+    return response

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as roles
 from accounts.fiscal import fiscal_year_label, fiscal_year_of
-from projects.models import Project, Team
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
@@ -22,27 +21,14 @@ from ..forms import (
     PresentationForm,
     WindowOpenForm,
 )
-from ..models import (
-    Criterion,
-    LeadershipInvitation,
-    LeadershipWindow,
-    Presentation,
-    ReportMeeting,
-    Rubric,
-)
+from ..selectors import lookups
 from ._common import _service_call, role_required
 
 
 @role_required(roles.is_organiser)
 def organiser_meeting_list(request):
-    meetings = list(
-        ReportMeeting.objects.select_related("project", "closed_by").order_by("-held_on", "-pk")
-    )
-    projects = list(
-        Project.objects.exclude(status=Project.Status.DRAFT)
-        .select_related("leadership_window")
-        .order_by("-fiscal_year", "title")
-    )
+    meetings = lookups.meetings_for_organiser()
+    projects = lookups.projects_with_windows()
     return render(
         request,
         "evaluations/organiser_meeting_list.html",
@@ -66,7 +52,7 @@ def organiser_meeting_create(request):
 
 @role_required(roles.is_organiser)
 def organiser_meeting_detail(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting.objects.select_related("project", "closed_by"), pk=pk)
+    meeting = lookups.meeting(pk)
     presentations = list(meeting.presentations.select_related("team").order_by("order"))
     return render(
         request,
@@ -83,7 +69,7 @@ def organiser_meeting_detail(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_presentation_add(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting, pk=pk)
+    meeting = lookups.meeting(pk)
     form = PresentationForm(request.POST, request.FILES, meeting=meeting)
     if form.is_valid():
         _service_call(
@@ -103,7 +89,7 @@ def organiser_presentation_add(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_presentation_materials(request, pk: int):
-    presentation = get_object_or_404(Presentation, pk=pk)
+    presentation = lookups.presentation(pk)
     form = MaterialsForm(request.POST, request.FILES)
     if form.is_valid():
         _service_call(
@@ -121,7 +107,7 @@ def organiser_presentation_materials(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_presentation_move(request, pk: int):
-    presentation = get_object_or_404(Presentation.objects.select_related("meeting"), pk=pk)
+    presentation = lookups.presentation(pk)
     _service_call(
         request,
         services.presentation_move,
@@ -135,7 +121,7 @@ def organiser_presentation_move(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_meeting_open(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting, pk=pk)
+    meeting = lookups.meeting(pk)
     _service_call(
         request,
         services.meeting_open,
@@ -149,7 +135,7 @@ def organiser_meeting_open(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_meeting_close(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting, pk=pk)
+    meeting = lookups.meeting(pk)
     _service_call(
         request,
         services.meeting_close,
@@ -163,7 +149,7 @@ def organiser_meeting_close(request, pk: int):
 
 @role_required(roles.is_organiser)
 def organiser_meeting_board(request, pk: int):
-    meeting = get_object_or_404(ReportMeeting.objects.select_related("project"), pk=pk)
+    meeting = lookups.meeting(pk)
     presentations, rows = selectors.submission_board(meeting=meeting)
     return render(
         request,
@@ -174,16 +160,13 @@ def organiser_meeting_board(request, pk: int):
 
 @role_required(roles.is_organiser)
 def organiser_window_detail(request, project_pk: int):
-    project = get_object_or_404(Project, pk=project_pk)
-    window = LeadershipWindow.objects.filter(project=project).select_related("closed_by").first()
+    project = lookups.project(project_pk)
+    window = lookups.window_of(project)
     overview = selectors.window_overview(window=window) if window else []
     candidates = selectors.invitation_candidates(overview=overview)
     for row in overview:
         row["form"] = InvitationForm(
-            team=row["team"],
-            leader=row["leader"],
-            candidates=candidates[row["team"].pk],
-            prefix=f"t{row['team'].pk}",
+            candidates=candidates[row["team"].pk], prefix=f"t{row['team'].pk}"
         )
     initial = {"closes_on": window.closes_on} if window else {}
     return render(
@@ -202,7 +185,7 @@ def organiser_window_detail(request, project_pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_window_open(request, project_pk: int):
-    project = get_object_or_404(Project, pk=project_pk)
+    project = lookups.project(project_pk)
     form = WindowOpenForm(request.POST)
     if form.is_valid():
         _service_call(
@@ -221,7 +204,7 @@ def organiser_window_open(request, project_pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_window_close(request, project_pk: int):
-    window = get_object_or_404(LeadershipWindow, project_id=project_pk)
+    window = lookups.window_of_project(project_pk)
     _service_call(
         request,
         services.window_close,
@@ -236,9 +219,12 @@ def organiser_window_close(request, project_pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_invitation_add(request, team_pk: int):
-    team = get_object_or_404(Team, pk=team_pk)
-    leader = services.team_leader(team)
-    form = InvitationForm(request.POST, team=team, leader=leader, prefix=f"t{team.pk}")
+    team = lookups.team(team_pk)
+    form = InvitationForm(
+        request.POST,
+        candidates=selectors.invitation_candidates_for_team(team=team),
+        prefix=f"t{team.pk}",
+    )
     if form.is_valid():
         _service_call(
             request,
@@ -258,7 +244,7 @@ def organiser_invitation_add(request, team_pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_invitation_remove(request, pk: int):
-    invitation = get_object_or_404(LeadershipInvitation.objects.select_related("team"), pk=pk)
+    invitation = lookups.invitation(pk)
     _service_call(
         request, services.invitation_remove, _("招待を取り消しました。"), invitation=invitation
     )
@@ -270,14 +256,7 @@ def organiser_invitation_remove(request, pk: int):
 
 @role_required(roles.is_organiser)
 def organiser_rubric_list(request):
-    rubrics = list(
-        Rubric.objects.prefetch_related("criteria").order_by("-fiscal_year", "perspective")
-    )
-    used = set(
-        Rubric.objects.filter(evaluations__isnull=False).values_list("pk", flat=True).distinct()
-    )
-    for rubric in rubrics:
-        rubric.locked = rubric.pk in used
+    rubrics = lookups.rubrics_overview()
     return render(
         request,
         "evaluations/organiser_rubric_list.html",
@@ -302,7 +281,7 @@ def organiser_rubric_defaults(request):
 
 @role_required(roles.is_organiser)
 def organiser_rubric_detail(request, pk: int):
-    rubric = get_object_or_404(Rubric, pk=pk)
+    rubric = lookups.rubric(pk)
     return render(
         request,
         "evaluations/organiser_rubric_detail.html",
@@ -319,7 +298,7 @@ def organiser_rubric_detail(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_rubric_copy(request, pk: int):
-    rubric = get_object_or_404(Rubric, pk=pk)
+    rubric = lookups.rubric(pk)
     form = FiscalYearForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("年度を正しく入力してください。"))
@@ -336,7 +315,7 @@ def organiser_rubric_copy(request, pk: int):
 @role_required(roles.is_organiser)
 @require_POST
 def organiser_criterion_add(request, pk: int):
-    rubric = get_object_or_404(Rubric, pk=pk)
+    rubric = lookups.rubric(pk)
     form = CriterionForm(request.POST, prefix="new")
     if form.is_valid():
         data = form.cleaned_data
@@ -350,6 +329,7 @@ def organiser_criterion_add(request, pk: int):
             description=data["description"],
             weight=data["weight"],
             point_labels=form.point_labels(),
+            **form.english_texts(),
         )
     else:
         messages.error(request, _("入力内容を確認してください。"))
@@ -358,7 +338,7 @@ def organiser_criterion_add(request, pk: int):
 
 @role_required(roles.is_organiser)
 def organiser_criterion_edit(request, pk: int):
-    criterion = get_object_or_404(Criterion.objects.select_related("rubric"), pk=pk)
+    criterion = lookups.criterion(pk)
     form = CriterionForm(request.POST or None, initial=CriterionForm.initial_for(criterion))
     if request.method == "POST":
         if "delete" in request.POST:
@@ -381,6 +361,7 @@ def organiser_criterion_edit(request, pk: int):
                 description=data["description"],
                 weight=data["weight"],
                 point_labels=form.point_labels(),
+                **form.english_texts(),
             ):
                 return redirect("evaluations:organiser_rubric_detail", pk=criterion.rubric_id)
     return render(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,20 +14,20 @@ from accounts.exports import download_content_type
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import (
-    Perspective,
-    Presentation,
-    ReportMeeting,
-)
+from ..models import Perspective
 from ..permissions import can_download_materials
 from ..rubrics import PERSPECTIVE_HELP
+from ..selectors import lookups
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required
 
 
 @role_required(roles.is_rater)
 def meeting_list(request):
     meetings = selectors.meetings_for_rater(user=request.user)
-    return render(request, "evaluations/meeting_list.html", {"meetings": meetings})
+    any_open = any(m.is_open for m in meetings)
+    return render(
+        request, "evaluations/meeting_list.html", {"meetings": meetings, "any_open": any_open}
+    )
 
 
 @role_required(roles.is_rater)
@@ -49,9 +49,7 @@ def meeting_detail(request, pk: int):
 
 @role_required(roles.is_rater)
 def presentation_evaluate(request, pk: int):
-    presentation = get_object_or_404(
-        Presentation.objects.select_related("meeting__project", "team"), pk=pk
-    )
+    presentation = lookups.presentation(pk)
     meeting = presentation.meeting
     mine = selectors.rater_perspectives(request.user)
     wanted = request.POST.get("perspective") or request.GET.get("perspective") or mine[0]
@@ -71,6 +69,8 @@ def presentation_evaluate(request, pk: int):
         except EvaluationError as error:
             messages.error(request, str(error))
             posted = request.POST
+            # The meeting may have closed since the page was loaded: read its state again.
+            meeting.refresh_from_db(fields=["status"])
         else:
             messages.success(
                 request,
@@ -85,13 +85,16 @@ def presentation_evaluate(request, pk: int):
         fiscal_year=meeting.project.fiscal_year,
         presentation=presentation,
     )
+    editable = meeting.is_open and not conflict
+    if not editable:
+        # A refused late score: the page shows what is stored, not what was refused.
+        posted = None
     scores = _posted_scores(posted) if posted is not None else form.scores
     comment = (
         posted.get("comment", "")
         if posted is not None
         else (form.evaluation.comment if form.evaluation else "")
     )
-    editable = meeting.status == ReportMeeting.Status.OPEN and not conflict
     return render(
         request,
         "evaluations/presentation_evaluate.html",
@@ -115,7 +118,7 @@ def presentation_evaluate(request, pk: int):
 
 @login_required
 def presentation_materials(request, pk: int):
-    presentation = get_object_or_404(Presentation, pk=pk)
+    presentation = lookups.presentation(pk)
     if not can_download_materials(request.user, presentation) or not presentation.materials:
         raise Http404
     filename = presentation.materials.name.rsplit("/", 1)[-1]

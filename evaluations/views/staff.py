@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions as roles
-from projects.models import Team
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
-from ..models import (
-    LeadershipWindow,
-    Perspective,
-)
+from ..models import Perspective
 from ..permissions import can_view_team_results
 from ..rubrics import PERSPECTIVE_HELP
+from ..selectors import lookups
 from ._common import _criteria_rows, _posted_scores, _scores_from_post, role_required
 
 
@@ -47,6 +44,8 @@ def leadership_evaluate(request, team_pk: int):
         except EvaluationError as error:
             messages.error(request, str(error))
             posted = request.POST
+            # The window may have closed since the page was loaded: read its state again.
+            target.window.refresh_from_db(fields=["status"])
         else:
             messages.success(request, _("リーダーシップ評価を保存しました。"))
             return redirect("evaluations:leadership_list")
@@ -56,6 +55,9 @@ def leadership_evaluate(request, team_pk: int):
         fiscal_year=team.project.fiscal_year,
         team=team,
     )
+    editable = target.window.is_open
+    if not editable:
+        posted = None  # a refused late answer: show what is stored, not what was refused
     scores = _posted_scores(posted) if posted is not None else form.scores
     comment = (
         posted.get("comment", "")
@@ -74,7 +76,7 @@ def leadership_evaluate(request, team_pk: int):
             "form": form,
             "rows": _criteria_rows(form.criteria, scores),
             "comment": comment,
-            "editable": target.window.status == LeadershipWindow.Status.OPEN,
+            "editable": editable,
             "conflict": False,
             "action": reverse("evaluations:leadership_evaluate", args=[team.pk]),
             "back_url": reverse("evaluations:leadership_list"),
@@ -109,7 +111,7 @@ def _radar_data(result: selectors.TeamResult) -> dict:
 
 @role_required(roles.is_city_staff)
 def team_results(request, team_pk: int):
-    team = get_object_or_404(Team.objects.select_related("project"), pk=team_pk)
+    team = lookups.team(team_pk)
     if not can_view_team_results(request.user, team):
         raise Http404
     result = selectors.team_results(

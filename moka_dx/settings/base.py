@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "import_export",
     "csp",
     # Our apps, lowest first: each may import only the ones above it.
     "accounts",
@@ -90,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.contacts",
             ],
         },
     },
@@ -197,6 +197,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats where Django renders dates itself; pages use accounts/fiscal.py (和暦).
+FORMAT_MODULE_PATH = ["moka_dx.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
@@ -316,6 +318,10 @@ LOGGING = {
 # --- Programme settings ----------------------------------------------------------------
 CERTIFICATE_ISSUER = env.str("CERTIFICATE_ISSUER", default="真岡市長 石坂 真一")
 CITY_NAME = env.str("CITY_NAME", default="真岡市")
+# Whom the pages name when something goes wrong: accounts and passwords are HR's, the
+# programme is the DX office's (allauth's stock text says only 「ご連絡ください」).
+PASSWORD_HELP_CONTACT = env.str("PASSWORD_HELP_CONTACT", default="人事課")
+PORTAL_HELP_CONTACT = env.str("PORTAL_HELP_CONTACT", default="デジタル戦略課（DX推進担当）")
 LEADERSHIP_ANONYMITY_THRESHOLD = env.int("LEADERSHIP_ANONYMITY_THRESHOLD", default=3)
 # 認定決裁: "approval" (the recompute proposes, an HR admin decides with 決裁日 and 決裁番号)
 # or "automatic" (the recompute publishes at once, 決裁日 = the day of the recompute).

@@ -9,13 +9,7 @@ from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import (
-    AlreadyInTeam,
-    InvalidData,
-    LeaderExists,
-    ProjectError,
-    TeamFull,
-)
+from ..exceptions import AlreadyInTeam, InvalidData, LeaderExists, ProjectError, TeamFull
 from ..models import Membership, Project, Team
 
 
@@ -50,19 +44,48 @@ def _full_clean(obj, **kwargs) -> None:
         raise InvalidData(messages[0] if messages else _("入力内容に誤りがあります。")) from error
 
 
-def _integrity_refusal(error: IntegrityError) -> ProjectError:
-    """Turn a constraint violation into the refusal the user understands."""
+#: The database constraints a service may hit in a race, and the refusal each becomes.
+CONSTRAINT_REFUSALS = {
+    "membership_one_live_per_project": AlreadyInTeam,
+    "membership_one_leader_per_team": LeaderExists,
+    "team_never_exceeds_max_size": TeamFull,
+    "team_name_unique_in_project": lambda: InvalidData(
+        _("このプロジェクトには同じ名前のチームがあります。")
+    ),
+}
+#: SQLite (development only) reports a unique violation by its columns, not its name.
+SQLITE_UNIQUE_COLUMNS = {
+    "membership_one_live_per_project": "projects_membership.project_id, "
+    "projects_membership.user_id",
+    "membership_one_leader_per_team": "projects_membership.team_id",
+    "team_name_unique_in_project": "projects_team.project_id, projects_team.name",
+}
+
+
+def constraint_name(error: IntegrityError) -> str | None:
+    """The name of the constraint `error` violated. PostgreSQL (psycopg2) names it in the
+    error's diagnostics; SQLite does not, so its message is matched instead: a check
+    constraint's message carries the name, a unique one only the columns."""
+    diag = getattr(error.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return name
     text = str(error)
-    if "membership_one_live_per_project" in text or (
-        "projects_membership.project_id" in text and "projects_membership.user_id" in text
-    ):
-        return AlreadyInTeam()
-    if "membership_one_leader_per_team" in text or "projects_membership.team_id" in text:
-        return LeaderExists()
-    if "team_never_exceeds_max_size" in text:
-        return TeamFull()
-    if "team_name_unique_in_project" in text or "projects_team.name" in text:
-        return InvalidData(_("このプロジェクトには同じ名前のチームがあります。"))
+    for candidate in CONSTRAINT_REFUSALS:
+        if f"CHECK constraint failed: {candidate}" in text:
+            return candidate
+    for candidate, columns in SQLITE_UNIQUE_COLUMNS.items():
+        if text == f"UNIQUE constraint failed: {columns}":
+            return candidate
+    return None
+
+
+def _integrity_refusal(error: IntegrityError) -> ProjectError:
+    """Turn a constraint violation into the refusal the user understands (by the
+    constraint's name; anything else is a conflict to retry)."""
+    refusal = CONSTRAINT_REFUSALS.get(constraint_name(error) or "")
+    if refusal is not None:
+        return refusal()
     return InvalidData(_("他の操作と競合しました。もう一度お試しください。"))
 
 

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from accounts.fiscal import wareki_date
+from accounts.fiscal import date_label
 from accounts.models import Grade, User
 
 from ..exceptions import (
@@ -41,8 +41,8 @@ def check_recruitment_open(project: Project, *, today: datetime.date | None = No
         raise OutsideRecruitmentWindow(
             _("募集期間外です（募集期間：%(start)s〜%(end)s）。")
             % {
-                "start": wareki_date(project.recruitment_starts_on),
-                "end": wareki_date(project.recruitment_ends_on),
+                "start": date_label(project.recruitment_starts_on),
+                "end": date_label(project.recruitment_ends_on),
             },
             code="outside_window",
         )

@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..exceptions import (
-    NotAllowed,
-    TeamFull,
-    WrongState,
-)
+from ..exceptions import NotAllowed, TeamFull, WrongState
 from ..models import Membership, Team
 from ._common import _integrity_refusal, _lock_membership, _lock_team
 from .eligibility import check_eligible, check_recruitment_open

@@ -9,10 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Grade, User
 
-from ..exceptions import (
-    InvalidData,
-    WrongState,
-)
+from ..exceptions import InvalidData, WrongState
 from ..models import Membership, Project, Team
 from ._common import _full_clean, _lock_project
 

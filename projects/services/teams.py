@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 
-from ..exceptions import (
-    NotAllowed,
-    WrongState,
-)
+from ..exceptions import NotAllowed, WrongState
 from ..models import Membership, Project, Team, Worksheet
 from ._common import _full_clean, _integrity_refusal, _lock_project, _lock_team
 from .eligibility import check_eligible, check_recruitment_open

@@ -9,11 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..exceptions import (
-    InvalidData,
-    NotAllowed,
-    WrongState,
-)
+from ..exceptions import InvalidData, NotAllowed, WrongState
 from ..models import MeasuredEffect, Membership, Project, Team, Worksheet
 from ._common import _full_clean, _lock_team
 

@@ -11,16 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..exceptions import (
-    InvalidData,
-    WrongState,
-)
+from ..exceptions import InvalidData, WrongState
 from ..models import Attendance, Membership, Project, Team, Workshop
 from ._common import _full_clean, _lock_project
 
 
 def workshop_create(
-    *, project: Project, by: User, held_on: datetime.date, topic: str, hours: Decimal = Decimal(2)
+    *, project: Project, held_on: datetime.date, topic: str, hours: Decimal = Decimal(2)
 ) -> Workshop:
     """Schedule a workshop (研修) of a project that is not closed."""
     with transaction.atomic():

@@ -2,10 +2,15 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+# Our Japanese overrides of Django's, the admin's and allauth's own Japanese (English msgids).
+JAPANESE_CATALOGUES = sorted(
+    (Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES").glob("*.po")
+)
 FORMAT_FIELD = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -71,6 +76,57 @@ def test_english_translations_keep_every_format_field():
                 broken.append((source, translation))
 
     assert broken == []
+
+
+@pytest.mark.parametrize("path", JAPANESE_CATALOGUES, ids=lambda p: p.name)
+def test_the_japanese_overrides_have_no_empty_or_fuzzy_entry_and_keep_format_fields(path):
+    entries = [e for e in read_catalogue(path) if e["msgid"]]
+    assert entries
+
+    assert [e["msgid"] for e in entries if "fuzzy" in e["flags"]] == []
+    assert [e["msgid"] for e in entries if not all(e["msgstr"].values())] == []
+    broken = [
+        (e["msgid"], text)
+        for e in entries
+        for text in e["msgstr"].values()
+        if sorted(FORMAT_FIELD.findall(e["msgid"])) != sorted(FORMAT_FIELD.findall(text))
+    ]
+    assert broken == []
+
+
+def test_the_japanese_overrides_use_full_width_question_marks_and_one_word_for_two_factor():
+    texts = [
+        t for p in JAPANESE_CATALOGUES for e in read_catalogue(p) for t in e["msgstr"].values()
+    ]
+
+    assert not [t for t in texts if "?" in t]
+    assert not [t for t in texts if "多要素" in t]
+
+
+def test_the_admin_speaks_natural_japanese(client, db):
+    from tests import factories
+
+    client.force_login(factories.UserFactory(roles=["staff", "hr_admin"]))
+
+    html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+
+    assert "変更する職員を選択" in html
+    assert "職員を追加" in html
+    assert "変更する 職員 を選択" not in html
+    assert "で絞り込む" in html and " で絞り込む" not in html
+    assert ">管理メニュー<" in html  # the breadcrumb, as on the roster import page
+
+
+def test_the_admin_javascript_counts_in_japanese(client, db):
+    from django.utils import translation
+
+    from tests import factories
+
+    client.force_login(factories.UserFactory(roles=["staff", "hr_admin"]))
+    with translation.override("ja"):
+        js = client.get(reverse("admin:jsi18n")).content.decode()
+
+    assert "%(cnt)s\\u4ef6\\u4e2d%(sel)s" in js or "%(cnt)s件中%(sel)s件を選択" in js
 
 
 def test_pages_are_japanese_even_when_the_browser_asks_for_english(client, db):

@@ -68,7 +68,7 @@ def sign_in(request, browser, browser_context_args, live_server):
         page.locator("#id_password").fill(PASSWORD)
         page.get_by_role("button", name="ログイン", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            re.compile(rf"{re.escape(user.full_name)} さん、ようこそ")
+            re.compile(rf"ようこそ、{re.escape(user.full_name)} 様")
         )
         return page
 

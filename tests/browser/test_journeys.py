@@ -218,7 +218,7 @@ def _journey_apply_and_worksheet(w, sign_in, shoot):
     row = org.get_by_role("row").filter(has_text="荒井 美咲")
     expect(row).to_contain_text("申請中")
     shoot(org, "1-apply", "04-organiser-sees-application")
-    row.get_by_role("button", name="承認", exact=True).click()
+    row.get_by_role("button", name="参加を承認", exact=True).click()
     _flash(org, "荒井 美咲 さんの参加を承認しました。")
     expect(org.get_by_role("row").filter(has_text="荒井 美咲")).to_contain_text("承認済み")
     org.get_by_role("button", name="「実施中」にする").click()

@@ -208,6 +208,42 @@ def test_history_page_lists_who_and_why(hr, hr_admin):
     assert "特例" in page.content.decode()
 
 
+LONG_REASON = ("人事異動に伴う特例😀<b>" * 200)[:2000]  # the form's limit, exactly
+
+
+@pytest.mark.parametrize(
+    "action", ["grant", "revoke", "keep a flagged one", "revoke a flagged one"]
+)
+def test_a_reason_of_the_full_2000_characters_is_kept_and_its_history_row_written(hr_admin, action):
+    # simple-history keeps a change reason in 100 characters: a longer one was a 500.
+    from certification.services import certification_resolve_flag
+
+    if action == "grant":
+        line = certification_grant_propose(
+            user=factories.UserFactory(), level=1, fiscal_year=2023, reason=LONG_REASON, by=hr_admin
+        )
+        approve(line)
+        cert = Certification.objects.get(user=line.user)
+    elif action == "revoke":
+        cert = factories.CertificationFactory()
+        approve(certification_revoke_propose(certification=cert, reason=LONG_REASON, by=hr_admin))
+    else:
+        cert = factories.CertificationFactory(status="flagged", flag_reason="再確認")
+        decided = certification_resolve_flag(
+            certification=cert, by=hr_admin, keep=action.startswith("keep"), reason=LONG_REASON
+        )
+        if isinstance(decided, DecisionLine):
+            assert LONG_REASON[:20] in decided.history.first().history_change_reason
+            approve(decided)
+    cert.refresh_from_db()
+    latest = cert.history.first()
+    assert latest.history_change_reason  # shortened where needed, never lost
+    assert LONG_REASON[:20] in latest.history_change_reason
+    assert len(latest.history_change_reason) <= 100
+    if action in ("grant", "revoke"):
+        assert cert.reason == LONG_REASON
+
+
 def test_csv_export_has_a_bom_and_the_columns(hr):
     cert = factories.CertificationFactory(user=_member(employee_number="20042"))
     factories.CertificationFactory(status="revoked", revoked_at="2025-01-01T00:00:00Z")

@@ -4,6 +4,7 @@ from unittest import mock
 import kombu.exceptions
 import pytest
 import redis.exceptions
+from django.db import OperationalError
 
 from certification import tasks
 from certification.models import Certification, RecomputeRun, StaleUser
@@ -113,13 +114,89 @@ def test_recompute_all_finishes_its_run_and_a_redelivery_does_nothing(raters):
     assert tasks.recompute_all.delay(run.pk).get() == {}
 
 
-def test_tasks_retry_transient_errors_with_backoff_and_ack_late():
-    for task in (tasks.recompute_users, tasks.recompute_all, tasks.recompute_stale):
-        assert task.acks_late
-        assert kombu.exceptions.OperationalError in task.autoretry_for
-        assert task.retry_backoff
-    assert tasks.recompute_users.name == "certification.recompute_users"
-    assert tasks.recompute_stale.name == "certification.recompute_stale"
+@pytest.fixture
+def eager_retries():
+    """Run tasks as a worker would, in-process: a retry runs again at once, and a failure
+    is the task's result instead of an exception in the caller."""
+    from moka_dx.celery import app
+
+    saved = app.conf.task_eager_propagates
+    app.conf.update(task_eager_propagates=False)
+    yield
+    app.conf.update(task_eager_propagates=saved)
+
+
+@pytest.mark.usefixtures("eager_retries")
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("the database went away"),
+        kombu.exceptions.OperationalError("the broker went away"),
+        redis.exceptions.ConnectionError("redis went away"),
+    ],
+    ids=["database", "broker", "redis"],
+)
+@pytest.mark.parametrize(
+    ("task", "args"),
+    [(tasks.recompute_users, ([1],)), (tasks.recompute_stale, ())],
+    ids=["recompute_users", "recompute_stale"],
+)
+def test_a_recompute_hit_by_a_transient_error_is_retried_until_it_succeeds(task, args, error):
+    if task is tasks.recompute_stale:
+        StaleUser.objects.create(user=factories.UserFactory())  # something to sweep
+    with mock.patch.object(
+        tasks.services, "certifications_recompute", side_effect=[error, error, {"people": 1}]
+    ) as recompute:
+        result = task.apply(args=args)
+    assert result.successful(), result.traceback
+    assert result.get() == {"people": 1}
+    assert recompute.call_count == 3
+
+
+@pytest.mark.usefixtures("eager_retries")
+def test_a_full_recompute_hit_by_a_transient_error_is_retried_and_finishes_its_run(raters):
+    member = factories.UserFactory()
+    scored_team(raters, members=[member])
+    run = RecomputeRun.objects.create()
+    real = tasks.services.certifications_recompute
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("the database went away")
+        return real(**kwargs)
+
+    with mock.patch.object(tasks.services, "certifications_recompute", side_effect=flaky):
+        result = tasks.recompute_all.apply(args=(run.pk,))
+    assert result.successful(), result.traceback
+    run.refresh_from_db()
+    assert (len(calls), run.status, run.created) == (2, RecomputeRun.Status.DONE, 2)
+
+
+@pytest.mark.usefixtures("eager_retries")
+def test_a_full_recompute_that_fails_for_good_is_marked_failed_and_not_retried():
+    run = RecomputeRun.objects.create()
+    with mock.patch.object(
+        tasks.services, "certifications_recompute", side_effect=ValueError("a bug")
+    ) as recompute:
+        result = tasks.recompute_all.apply(args=(run.pk,))
+    assert result.failed() and isinstance(result.result, ValueError)
+    assert recompute.call_count == 1
+    run.refresh_from_db()
+    assert run.status == RecomputeRun.Status.FAILED and run.finished_at is not None
+
+
+@pytest.mark.usefixtures("eager_retries")
+def test_a_recompute_gives_up_after_its_retries_and_reports_the_error():
+    with mock.patch.object(
+        tasks.services,
+        "certifications_recompute",
+        side_effect=OperationalError("the database is down for good"),
+    ) as recompute:
+        result = tasks.recompute_users.apply(args=([1],))
+    assert result.failed() and isinstance(result.result, OperationalError)
+    assert recompute.call_count == tasks.recompute_users.max_retries + 1
 
 
 def test_award_emails_stay_owed_when_the_broker_is_down_and_the_sweep_sends_them(

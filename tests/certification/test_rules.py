@@ -1,6 +1,10 @@
 """Table-driven and property-based tests for the pure certification rules.
 
-Runs without Django: ``pytest tests/certification/test_rules.py -p no:django``.
+Imports only ``certification.rules`` and plain libraries, so it runs without Django:
+``python -m pytest -p no:django --noconftest -o addopts= tests/certification/test_rules.py``
+(``--noconftest``: ``tests/conftest.py`` is the Django suite's). ``test_rules_without_django.py``
+runs exactly that with ``django`` made unimportable, so an ORM import here or in the rules
+fails the suite.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ from certification.rules import (
     PriorAward,
     RuleSet,
     decide,
-    evaluation_score,
     format_number,
     leadership_score,
     report_score,
@@ -374,6 +377,11 @@ def test_progress_params_carry_the_numbers_used() -> None:
     }
 
 
+def test_specialist_progress_params_say_two_consecutive_years() -> None:
+    condition = decide([leader(2022), leader(2024)], {}).progress[1]
+    assert (condition.code, condition.params["consecutive_years"]) == ("consecutive_leadership", 2)
+
+
 @pytest.mark.parametrize(
     ("value", "text"), [(60.0, "60"), (60, "60"), (62.5, "62.5"), (59.99, "59.99")]
 )
@@ -413,6 +421,13 @@ def test_leader_evidence_includes_the_leadership_mean_and_rater_count() -> None:
     award = decide([member(2022), leader(2023, leadership=(60, 70, 80))], {}).awards[1]
     (team,) = award.evidence["teams"]
     assert (team["leadership_mean"], team["leadership_raters"]) == (70.0, 3)
+    assert team["leadership_score"] == 70.0
+
+
+def test_expert_evidence_prefers_the_computed_advisor_year_over_an_equal_prior_one() -> None:
+    outcome = decide([member(2022), leader(2023)], {}, [PriorAward(A, 2022)])
+    evidence = outcome.award_for(E).evidence
+    assert (evidence["advisor_fiscal_year"], evidence["advisor_basis"]) == (2022, "computed")
 
 
 def test_expert_evidence_names_the_advisor_year_it_builds_on() -> None:
@@ -443,32 +458,6 @@ def test_evidence_is_json_serialisable() -> None:
 # ------------------------------------------------------------------- score helpers
 
 
-def test_evaluation_score_maps_all_ones_to_zero() -> None:
-    assert evaluation_score([(1, 1), (1, 3)]) == 0.0
-
-
-def test_evaluation_score_maps_all_fives_to_one_hundred() -> None:
-    assert evaluation_score([(5, 0.1), (5, 0.2), (5, 0.7)]) == 100.0
-
-
-def test_evaluation_score_uses_the_weighted_mean() -> None:
-    assert evaluation_score([(5, 1), (3, 3)]) == 62.5  # mean 3.5
-
-
-def test_evaluation_score_accepts_a_generator() -> None:
-    assert evaluation_score((s, 1) for s in (2, 4)) == 50.0
-
-
-@pytest.mark.parametrize(
-    "pairs",
-    [[], [(0.9, 1)], [(5.1, 1)], [(3, 0)], [(3, -1)], [(float("nan"), 1)], [(3, float("inf"))]],
-    ids=["empty", "below one", "above five", "zero weight", "negative weight", "nan", "inf"],
-)
-def test_evaluation_score_rejects_invalid_input(pairs) -> None:
-    with pytest.raises(ValueError):
-        evaluation_score(pairs)
-
-
 def test_report_score_is_none_while_pending() -> None:
     assert report_score(member(2022, policy=(80,)), RuleSet(fiscal_year=2022)) is None
 
@@ -491,6 +480,109 @@ def test_leadership_score_is_none_while_pending() -> None:
 def test_leadership_score_is_none_for_members() -> None:
     p = Participation(2022, "T", MEMBER, GOOD, GOOD_TECH, GOOD_LEAD)
     assert leadership_score(p, RuleSet(fiscal_year=2022)) is None
+
+
+# ------------------------------------------------- thresholds: both sides of each one
+# Every comparison in `rules.py` is pinned here on both sides, with the default rule set
+# and with a non-default one (so a hard-coded 60 or 2 cannot pass either).
+
+
+@pytest.mark.parametrize(
+    ("threshold", "score", "qualifies"),
+    [(60, 60, True), (60, 59.999, False), (72.5, 72.5, True), (72.5, 72.49, False)],
+    ids=["60 at 60", "59.999 under 60", "72.5 at 72.5", "72.49 under 72.5"],
+)
+def test_a_report_score_qualifies_exactly_from_the_report_threshold(
+    threshold: float, score: float, qualifies: bool
+) -> None:
+    rule_sets = {2022: RuleSet(fiscal_year=2022, report_threshold=threshold)}
+    outcome = decide([member(2022, policy=(score, score), technical=(score,))], rule_sets)
+    assert awarded(outcome) == ({A: 2022} if qualifies else {})
+
+
+@pytest.mark.parametrize(
+    ("threshold", "score", "qualifies"),
+    [(60, 60, True), (60, 59.999, False), (72.5, 72.5, True), (72.5, 72.49, False)],
+    ids=["60 at 60", "59.999 under 60", "72.5 at 72.5", "72.49 under 72.5"],
+)
+def test_a_leadership_score_qualifies_exactly_from_the_leadership_threshold(
+    threshold: float, score: float, qualifies: bool
+) -> None:
+    rule_sets = {2023: RuleSet(fiscal_year=2023, leadership_threshold=threshold)}
+    outcome = decide([member(2022), leader(2023, leadership=(score, score))], rule_sets)
+    assert awarded(outcome) == ({A: 2022, E: 2023} if qualifies else {A: 2022})
+    assert states(outcome) == (SPECIALIST_UNMET if qualifies else EXPERT_UNMET)
+
+
+def test_a_leadership_exactly_at_the_threshold_counts_towards_specialist() -> None:
+    outcome = decide(
+        [leader(2022, team="a", leadership=(60, 60)), leader(2023, team="b", leadership=(60, 60))],
+        {},
+    )
+    assert awarded(outcome) == {A: 2022, E: 2023, S: 2023}
+
+
+@pytest.mark.parametrize(
+    ("minimum", "raters", "pending"),
+    [(2, 2, False), (2, 1, True), (3, 3, False), (3, 2, True)],
+    ids=["2 of 2", "1 of 2", "3 of 3", "2 of 3"],
+)
+def test_the_report_is_pending_below_the_minimum_of_policy_raters_only(
+    minimum: int, raters: int, pending: bool
+) -> None:
+    rule_set = RuleSet(fiscal_year=2022, min_policy_raters=minimum)
+    p = member(2022, policy=(70.0,) * raters, technical=(70.0,))
+    assert (report_score(p, rule_set) is None) is pending
+    assert states(decide([p], {2022: rule_set})) == (ADVISOR_PENDING if pending else EXPERT_UNMET)
+
+
+@pytest.mark.parametrize(
+    ("minimum", "raters", "pending"),
+    [(1, 1, False), (1, 0, True), (2, 2, False), (2, 1, True)],
+    ids=["1 of 1", "0 of 1", "2 of 2", "1 of 2"],
+)
+def test_the_report_is_pending_below_the_minimum_of_technical_raters_only(
+    minimum: int, raters: int, pending: bool
+) -> None:
+    rule_set = RuleSet(fiscal_year=2022, min_technical_raters=minimum)
+    p = member(2022, policy=(70.0, 70.0), technical=(70.0,) * raters)
+    assert (report_score(p, rule_set) is None) is pending
+    assert states(decide([p], {2022: rule_set})) == (ADVISOR_PENDING if pending else EXPERT_UNMET)
+
+
+@pytest.mark.parametrize(
+    ("minimum", "raters", "pending"),
+    [(2, 2, False), (2, 1, True), (3, 3, False), (3, 2, True)],
+    ids=["2 of 2", "1 of 2", "3 of 3", "2 of 3"],
+)
+def test_leadership_is_pending_below_the_minimum_of_leadership_raters_only(
+    minimum: int, raters: int, pending: bool
+) -> None:
+    rule_set = RuleSet(fiscal_year=2023, min_leadership_raters=minimum)
+    p = leader(2023, leadership=(70.0,) * raters)
+    assert (leadership_score(p, rule_set) is None) is pending
+    outcome = decide([member(2022), p], {2023: rule_set})
+    assert states(outcome) == (EXPERT_PENDING if pending else SPECIALIST_UNMET)
+
+
+def test_weights_that_sum_to_noise_still_give_exactly_60_for_all_60s() -> None:
+    # Unrounded, 60 * (0.05 / 0.2) + 60 * (0.15 / 0.2) is 59.99999999999999.
+    rule_set = RuleSet(fiscal_year=2022, policy_weight=0.05, technical_weight=0.15)
+    p = member(2022, policy=(60, 60), technical=(60,))
+    assert report_score(p, rule_set) == 60.0
+    assert awarded(decide([p], {2022: rule_set})) == {A: 2022}
+
+
+def test_means_in_the_evidence_are_rounded_to_nine_decimals() -> None:
+    award = decide([member(2022, policy=(70, 70, 71), technical=(70,))], {}).awards[0]
+    (team,) = award.evidence["teams"]
+    assert team["policy_mean"] == 70.333333333
+    assert team["report_score"] == 70.2  # 70.333...*0.6 + 70*0.4, rounded
+
+
+def test_a_leadership_mean_is_rounded_to_nine_decimals() -> None:
+    p = leader(2022, leadership=(60, 60, 61))
+    assert leadership_score(p, RuleSet(fiscal_year=2022)) == 60.333333333
 
 
 # -------------------------------------------------------------------- value objects
@@ -517,6 +609,16 @@ def test_participation_stores_score_lists_as_hashable_tuples() -> None:
     assert p.policy_scores == (70.0, 80.0)
     assert isinstance(p.technical_scores, tuple)
     assert hash(p) == hash(Participation(2022, "T", LEADER, (70, 80), (60,), (90, 90)))
+
+
+@pytest.mark.parametrize(
+    ("scores", "bad"),
+    [([0, 101], "101"), ([100, -0.5], "-0.5"), ([100.0, 100, 100.5], "100.5")],
+    ids=["0 is valid", "100 is valid", "100 as int and float is valid"],
+)
+def test_a_rejected_score_list_names_the_bad_value_not_a_boundary_one(scores, bad) -> None:
+    with pytest.raises(ValueError, match=f"got {bad}$"):
+        Participation(2022, "T", MEMBER, scores)
 
 
 @pytest.mark.parametrize(
@@ -571,6 +673,12 @@ def test_prior_award_accepts_an_integer_level() -> None:
 def test_condition_rejects_an_unknown_state() -> None:
     with pytest.raises(ValueError):
         Condition("x", "x", "maybe")
+
+
+def test_award_for_gives_the_award_of_a_level_or_none() -> None:
+    outcome = decide([member(2022)], {})
+    assert outcome.award_for(A) == outcome.awards[0]
+    assert outcome.award_for(E) is None
 
 
 def test_awards_are_hashable_despite_dict_evidence() -> None:
@@ -701,10 +809,42 @@ def test_shuffling_the_input_changes_nothing(inputs, data) -> None:
     )
 
 
+def _direct_reading(participations, rule_sets, prior) -> dict[Level, int]:
+    """The awards read straight off the rules' wording (domain.md), one comparison each,
+    sharing nothing with `decide` but the two score helpers."""
+
+    def rules_of(year: int) -> RuleSet:
+        return rule_sets.get(year, RuleSet(fiscal_year=year))
+
+    def participates(p: Participation) -> bool:
+        score = report_score(p, rules_of(p.fiscal_year))
+        return score is not None and score >= rules_of(p.fiscal_year).report_threshold
+
+    def leads(p: Participation) -> bool:
+        score = leadership_score(p, rules_of(p.fiscal_year))
+        threshold = rules_of(p.fiscal_year).leadership_threshold
+        return p.is_leader and participates(p) and score is not None and score >= threshold
+
+    participation_years = {p.fiscal_year for p in participations if participates(p)}
+    leadership_years = {p.fiscal_year for p in participations if leads(p)}
+    held = {a.level for a in prior}
+    expected: dict[Level, int] = {}
+    if participation_years and A not in held:
+        expected[A] = min(participation_years)
+    first_advisor = min([*participation_years, *(a.fiscal_year for a in prior)], default=None)
+    later = [y for y in leadership_years if first_advisor is not None and y > first_advisor]
+    if later and E not in held:
+        expected[E] = min(later)
+    consecutive = [y for y in leadership_years if y - 1 in leadership_years]
+    if consecutive and S not in held:
+        expected[S] = min(consecutive)
+    return expected
+
+
 @PROPERTY_SETTINGS
 @given(inputs=inputs_st())
-def test_deciding_twice_gives_the_same_result(inputs) -> None:
-    assert decide(*inputs) == decide(*inputs)
+def test_decide_awards_what_a_direct_reading_of_the_rules_awards(inputs) -> None:
+    assert awarded(decide(*inputs)) == _direct_reading(*inputs)
 
 
 @EXTRA_PROPERTY_SETTINGS

@@ -69,7 +69,7 @@ def test_an_organiser_signs_in_through_the_city_openid_provider(
     shoot(page, "sso-oidc", "2-consent")
     page.get_by_role("button", name="Authorize").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("石崎 努 さん、ようこそ"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("ようこそ、石崎 努 様"))
     shoot(page, "sso-oidc", "3-home")
     person.refresh_from_db()
     assert person.has_role(Role.ORGANISER)
@@ -94,7 +94,7 @@ def test_staff_sign_in_through_the_city_saml_provider(
     shoot(page, "sso-saml", "1-idp-login")
     page.locator("#idp-submit").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("井上 美咲 さん、ようこそ"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("ようこそ、井上 美咲 様"))
     shoot(page, "sso-saml", "2-home")
 
 

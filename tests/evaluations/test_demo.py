@@ -48,8 +48,10 @@ def test_the_demo_closes_a_scored_meeting_and_window_per_year(
     assert set(ReportMeeting.objects.values_list("status", flat=True)) == {"closed"}
     assert set(LeadershipWindow.objects.values_list("status", flat=True)) == {"closed"}
     rows = {(r["fiscal_year"], r["team"]): r for r in demo.summary()}
-    assert rows[(2023, "2023チーム3")]["report"] < 60
-    assert rows[(2023, "2023チーム1")]["report"] >= 70
+    assert rows[(2023, "2023チーム3")]["policy"] < 60
+    assert rows[(2023, "2023チーム3")]["technical"] < 60
+    assert rows[(2023, "2023チーム1")]["policy"] >= 70
+    assert rows[(2023, "2023チーム1")]["technical"] >= 70
     assert rows[(2022, "2022チーム1")]["leadership"] >= 60
     assert rows[(2022, "2022チーム2")]["leadership"] < 60
     policy_raters = (

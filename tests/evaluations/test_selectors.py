@@ -66,20 +66,10 @@ def test_raters_close_together_do_not_raise_the_flag(w):
     assert aggregates_of(w.presentation)[Perspective.POLICY].disagreement is False
 
 
-def test_report_scores_for_teams_only_count_closed_meetings(w):
+def test_closed_score_means_count_only_closed_meetings_and_windows(w):
     policy(w, factories.ExecutiveFactory(), [5, 5, 5, 5, 5])
+    policy(w, factories.ExecutiveFactory(), [4, 4, 4, 4, 4])
     technical(w, w.expert, [3, 3, 3])
-
-    assert selectors.report_scores_for_teams() == {}
-
-    services.meeting_close(meeting=w.meeting, by=w.organiser)
-
-    scores = selectors.report_scores_for_teams()
-    assert scores == {w.team.pk: {"policy": [100.0], "technical": [50.0]}}
-    assert selectors.report_scores_for_teams(team_ids=[w.other_team.pk]) == {}
-
-
-def test_leadership_scores_for_teams_only_count_closed_windows(w):
     for member in w.members:
         services.evaluation_submit(
             evaluator=member,
@@ -87,15 +77,20 @@ def test_leadership_scores_for_teams_only_count_closed_windows(w):
             team=w.team,
             scores=w.leadership(4),
         )
-    assert selectors.leadership_scores_for_teams() == {}
+    assert selectors.closed_score_means(fiscal_years=[2024]) == {}
+
+    services.meeting_close(meeting=w.meeting, by=w.organiser)
+    assert selectors.closed_score_means(fiscal_years=[2024]) == {
+        w.team.pk: {"policy": Decimal("87.50"), "technical": Decimal("50.00")}
+    }
 
     services.window_close(window=w.window, by=w.organiser)
+    means = selectors.closed_score_means(fiscal_years=[2024])
+    assert means[w.team.pk]["leadership"] == Decimal("75.00")
+    assert selectors.closed_score_means(fiscal_years=[2023]) == {}
 
-    assert selectors.leadership_scores_for_teams() == {w.team.pk: [75.0, 75.0]}
-    assert selectors.leadership_scores_for_teams(team_ids=[w.other_team.pk]) == {}
 
-
-def test_bulk_score_selectors_run_one_query_whatever_the_size(w):
+def test_closed_score_means_run_one_query_whatever_the_size(w):
     for _ in range(4):
         policy(w, factories.ExecutiveFactory(), [4, 4, 4, 4, 4])
         policy(w, factories.ExecutiveFactory(), [3, 4, 4, 4, 4], presentation=w.other_presentation)
@@ -103,11 +98,10 @@ def test_bulk_score_selectors_run_one_query_whatever_the_size(w):
     services.window_close(window=w.window, by=w.organiser)
 
     with CaptureQueriesContext(connection) as ctx:
-        scores = selectors.report_scores_for_teams()
-        selectors.leadership_scores_for_teams()
+        means = selectors.closed_score_means(fiscal_years=[2024])
 
-    assert len(ctx.captured_queries) == 2
-    assert len(scores[w.team.pk]["policy"]) == 4
+    assert len(ctx.captured_queries) == 1
+    assert set(means) == {w.team.pk, w.other_team.pk}
 
 
 def test_the_rater_page_status_shows_pending_done_and_conflict(w):

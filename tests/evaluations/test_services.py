@@ -48,17 +48,6 @@ def nothing_stored():
 # --- score computation -------------------------------------------------------------------
 
 
-def test_all_ones_score_zero_and_all_fives_score_one_hundred():
-    assert services.evaluation_score([(1, Decimal(1)), (1, Decimal(2))]) == Decimal("0.00")
-    assert services.evaluation_score([(5, Decimal(1)), (5, Decimal("0.5"))]) == Decimal("100.00")
-
-
-def test_the_score_is_the_weighted_mean_mapped_to_0_100_rounded_to_two_decimals():
-    # (4×1 + 3×1.5 + 5×0.5) / 3 = 11/3 → (11/3 − 1) / 4 × 100 = 66.666… → 66.67
-    pairs = [(4, Decimal("1")), (3, Decimal("1.5")), (5, Decimal("0.5"))]
-    assert services.evaluation_score(pairs) == Decimal("66.67")
-
-
 def test_a_submitted_evaluation_stores_its_weighted_score_and_criterion_rows(w):
     # policy weights: 1.0, 1.0, 1.5, 1.0, 0.5 → (5+4+4.5+2+2.5)/5 = 3.6 → 65.00
     evaluation = submit_policy(w, scores=scores_from(Perspective.POLICY, [5, 4, 3, 2, 5]))

@@ -45,6 +45,13 @@ def hostile_world() -> SimpleNamespace:
     world.flagged = factories.CertificationFactory(
         user=world.leader, level=1, status=Certification.Status.FLAGGED, flag_reason="再確認"
     )
+    # Someone whose application to the recruiting project's team may still be withdrawn.
+    world.recruit = factories.UserFactory()
+    world.recruit_membership = factories.MembershipFactory(
+        team=world.proposed_team, user=world.recruit, status=Membership.Status.APPLIED
+    )
+    # An approved team of the meeting's project with no presentation yet.
+    world.third_team = factories.team_with(project=world.project)
     return world
 
 
@@ -94,6 +101,28 @@ NASTY = [
 ]
 
 
+# Valid but odd: what people may legitimately type, and what must still be stored as typed
+# and shown escaped (full-width, emoji, markup, formulas, quotes, RTL marks, line breaks).
+ODD = [
+    "ＴＥＳＴ　全角テキスト",
+    "𠮷野家の髙橋😀",
+    "👨‍👩‍👧‍👦🇯🇵",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    '=HYPERLINK("http://evil.example/")',
+    "@SUM(1+1)",
+    "' OR 1=1 --",
+    "\u202eevil",
+    "a\r\nb",
+    "Robert'); DROP TABLE accounts_user;--",
+]
+
+
+def odd_text(max_length: int = 40) -> str:
+    """One valid-but-odd text that fits `max_length`, for the explicit examples."""
+    return "".join(ODD[:4])[:max_length]
+
+
 def hostile(max_length: int | None = None) -> st.SearchStrategy:
     """Random, oversized (10× max_length), full-width, emoji, NUL, negative, huge and
     absent values."""
@@ -139,8 +168,12 @@ SAFE_CHARS = st.characters(exclude_categories=("Cs", "Cc"))
 
 def text(max_length: int) -> st.SearchStrategy:
     """Valid text (so that some examples are accepted), or hostile text."""
-    valid = st.text(alphabet=SAFE_CHARS, min_size=1, max_size=min(max_length, 40)).filter(
-        lambda s: s.strip()
+    valid = st.one_of(
+        st.text(alphabet=SAFE_CHARS, min_size=1, max_size=min(max_length, 40)).filter(
+            lambda s: s.strip()
+        ),
+        st.sampled_from([s[:max_length] for s in ODD]),
+        st.just(("あ😀<" * max_length)[:max_length]),  # exactly at the limit
     )
     return mixed(valid, hostile(max_length))
 
@@ -228,6 +261,13 @@ class Form:
     accepted: Callable | None = None  # response → bool, when no success message tells
     examples: int = 25
     some_refused: bool = True  # False: the view ignores posted fields (a bare action)
+    # Explicit valid-but-odd POSTs (world → list of dicts), always tried first, so that
+    # every form that can accept a request is seen accepting one (and its writes checked).
+    odd: Callable[[SimpleNamespace], list[dict]] = lambda w: []
+    accepts: bool = True  # False: no POST is ever accepted (a read-only page)
+    # A second request completing a two-step form (client, url, first response) → the
+    # final response, or None when the first response offers no second step.
+    follow_up: Callable | None = None
     note: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -580,7 +580,6 @@ def test_a_non_member_cannot_touch_measured_effects(running_team):
 def test_attendance_is_recorded_for_every_member_and_is_idempotent(running_team, organiser):
     workshop = services.workshop_create(
         project=running_team.project,
-        by=organiser,
         held_on=datetime.date(2024, 6, 1),
         topic="BPRの基礎",
     )
@@ -604,6 +603,4 @@ def test_attendance_of_a_non_member_is_refused(running_team, organiser):
 def test_a_draft_project_has_no_workshops(organiser):
     project = factories.ProjectFactory(status=Project.Status.DRAFT)
     with pytest.raises(WrongState):
-        services.workshop_create(
-            project=project, by=organiser, held_on=datetime.date(2024, 6, 1), topic="x"
-        )
+        services.workshop_create(project=project, held_on=datetime.date(2024, 6, 1), topic="x")
