@@ -1,0 +1,134 @@
+"""Findings 2 and 3 of issue #9: after a report meeting or leadership window closes,
+nothing about it changes by any path, the admin included."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.exceptions import ScoringClosed
+from evaluations.models import Evaluation, LeadershipWindow, Perspective, Presentation
+from tests import factories
+from tests.admin_forms import admin_form_data
+
+
+@pytest.fixture
+def closed_meeting(w):
+    services.evaluation_submit(
+        evaluator=w.executive,
+        perspective=Perspective.POLICY,
+        presentation=w.presentation,
+        scores=w.policy(),
+    )
+    services.presentation_attach_materials(
+        presentation=w.presentation,
+        materials=SimpleUploadedFile("slides.pdf", b"%PDF-1.7\n%closed\n"),
+    )
+    services.meeting_close(meeting=w.meeting, by=w.organiser)
+    return w.meeting
+
+
+def test_a_closed_meetings_presentation_cannot_move_to_another_team_in_the_admin(
+    client, w, closed_meeting
+):
+    spare = factories.team_with(project=w.project, members=1)
+    client.force_login(w.organiser)
+    url = reverse("admin:evaluations_reportmeeting_change", args=[closed_meeting.pk])
+    data = admin_form_data(client, url)
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == str(w.presentation.pk))
+    data[index.replace("-id", "-team")] = str(spare.pk)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 403
+    w.presentation.refresh_from_db()
+    assert w.presentation.team_id == w.team.pk
+    assert Evaluation.objects.get(presentation=w.presentation).presentation.team_id == w.team.pk
+
+
+def test_the_admin_takes_no_html_as_presentation_materials(client, w, closed_meeting):
+    client.force_login(w.organiser)
+    url = reverse("admin:evaluations_reportmeeting_change", args=[closed_meeting.pk])
+    data = admin_form_data(client, url)
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == str(w.presentation.pk))
+    data[index.replace("-id", "-materials")] = SimpleUploadedFile(
+        "x.html", b"<script>alert(1)</script>", content_type="text/html"
+    )
+
+    client.post(url, data)
+
+    w.presentation.refresh_from_db()
+    assert w.presentation.materials.name.endswith("slides.pdf")
+
+
+def test_the_admin_change_form_of_a_meeting_offers_no_presentation_fields(client, w):
+    client.force_login(w.organiser)
+
+    page = client.get(reverse("admin:evaluations_reportmeeting_change", args=[w.meeting.pk]))
+
+    body = page.content.decode()
+    assert "presentations-0-team" not in body
+    assert "presentations-0-materials" not in body
+
+
+def test_the_admin_cannot_add_a_presentation_to_a_closed_meeting_by_hand(w, closed_meeting):
+    with pytest.raises(ScoringClosed):
+        services.presentation_add(meeting=closed_meeting, team=w.other_team)
+    assert Presentation.objects.filter(meeting=closed_meeting).count() == 2
+
+
+@pytest.fixture
+def closed_window(w):
+    for member in w.members:
+        services.evaluation_submit(
+            evaluator=member, perspective=Perspective.LEADERSHIP, team=w.team, scores=w.leadership(2)
+        )
+    services.window_close(window=w.window, by=w.organiser)
+    return w.window
+
+
+def test_a_closed_window_cannot_be_deleted_in_the_admin(client, w, closed_window):
+    client.force_login(w.organiser)
+
+    response = client.post(
+        reverse("admin:evaluations_leadershipwindow_delete", args=[closed_window.pk]),
+        {"post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert LeadershipWindow.objects.filter(pk=closed_window.pk).exists()
+
+
+def test_a_closed_meeting_cannot_be_deleted_in_the_admin(client, w, closed_meeting):
+    client.force_login(w.organiser)
+
+    response = client.post(
+        reverse("admin:evaluations_reportmeeting_delete", args=[closed_meeting.pk]),
+        {"post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert type(closed_meeting).objects.filter(pk=closed_meeting.pk).exists()
+
+
+def test_a_window_deleted_after_its_close_never_reopens(client, w, closed_window):
+    # However the row went (a stray DELETE), its evaluations and history remain.
+    LeadershipWindow.objects.filter(pk=closed_window.pk).delete()
+    client.force_login(w.organiser)
+
+    response = client.post(
+        reverse("evaluations:organiser_window_open", args=[w.project.pk]),
+        {"closes_on": "2099-03-01"},
+        follow=True,
+    )
+
+    assert not LeadershipWindow.objects.filter(project=w.project).exists()
+    assert "締切済みのリーダーシップ評価は再開できません。" in response.content.decode()
+    with pytest.raises(ScoringClosed):
+        services.evaluation_submit(
+            evaluator=w.members[0],
+            perspective=Perspective.LEADERSHIP,
+            team=w.team,
+            scores=w.leadership(5),
+        )
+    assert {e.score for e in Evaluation.objects.filter(team=w.team)} == {25}
