@@ -13,3 +13,7 @@ class DomainError(Exception):
 
 class RosterFileError(DomainError):
     """The roster file cannot be read at all (format, encoding, missing columns)."""
+
+
+class RoleGrantRefused(DomainError):
+    """A role change that the person making it may not make (separation of duties)."""

@@ -1,7 +1,7 @@
 """Named predicates about who may do what. Views and templates use these, never raw
 group checks. Objects outside a user's scope answer 404 (see each app's selectors)."""
 
-from .roles import Role
+from .roles import ADMIN_ROLES, Role
 
 
 def _has(user, role: Role) -> bool:
@@ -40,3 +40,34 @@ def is_programme_admin(user) -> bool:
 def is_rater(user) -> bool:
     """Scores presentations at report meetings."""
     return is_executive(user) or is_external_expert(user)
+
+
+# --- separation of duties in the accounts admin --------------------------------------------
+
+
+def is_privileged_role(role_name: str) -> bool:
+    """The roles that reach the admin (HR admin, organiser)."""
+    return role_name in {r.value for r in ADMIN_ROLES}
+
+
+def can_grant_role(user, role_name: str) -> bool:
+    """HR gives and takes the everyday roles (staff, executive, external expert); only a
+    superuser gives or takes a role that reaches the admin."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return is_hr_admin(user) and not is_privileged_role(role_name)
+
+
+def can_set_admin_flags(user) -> bool:
+    """スーパーユーザー権限 and スタッフ権限 are set by a superuser only."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def can_edit_account(user, account) -> bool:
+    """Nobody but a superuser edits a superuser's or a staff-flagged account (its
+    password included): HR could otherwise take it over."""
+    if can_set_admin_flags(user):
+        return True
+    return not (account.is_superuser or account.is_staff)
