@@ -9,16 +9,19 @@ from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
 
 from .exceptions import ProjectError
 from .models import Membership, Project, Team
-from .services import check_can_edit_worksheet, check_eligible, recruitment_is_open
+from . import services
 
 __all__ = [
     "can_apply",
+    "can_decide_on_team",
     "can_edit_worksheet",
     "can_manage_projects",
     "can_propose_team",
     "can_see_project",
     "can_see_staff_pages",
     "can_withdraw",
+    "fiscal_year_is_fixed",
+    "is_party_to_team",
 ]
 
 
@@ -41,7 +44,7 @@ def can_see_project(user, project: Project) -> bool:
 
 def can_propose_team(user, project: Project, *, today: datetime.date | None = None) -> bool:
     try:
-        check_eligible(project, user, today=today)
+        services.check_eligible(project, user, today=today)
     except ProjectError:
         return False
     return can_see_staff_pages(user)
@@ -64,7 +67,7 @@ def can_withdraw(user, membership: Membership, *, today: datetime.date | None = 
         return False
     if membership.role == Membership.Role.LEADER and membership.team.status != Team.Status.PROPOSED:
         return False
-    return recruitment_is_open(membership.team.project, today=today)
+    return services.recruitment_is_open(membership.team.project, today=today)
 
 
 def can_edit_worksheet(user, team: Team) -> bool:
@@ -73,7 +76,34 @@ def can_edit_worksheet(user, team: Team) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     try:
-        check_can_edit_worksheet(team=team, user=user)
+        services.check_can_edit_worksheet(team=team, user=user)
     except ProjectError:
         return False
     return True
+
+
+# --- separation of duties (issue #9) ---------------------------------------------------------
+
+
+def is_party_to_team(user, team: Team) -> bool:
+    """The person proposed, leads, joined or applied to the team (any status): they are
+    a party to every decision about it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(team_id=team.pk, user=user).exists()
+
+
+def can_decide_on_team(user, team: Team) -> bool:
+    """Approving or rejecting a team or an application to it is the organiser's, and
+    never for a team the organiser is a party to (nobody approves their own team or
+    application)."""
+    return can_manage_projects(user) and not is_party_to_team(user, team)
+
+
+def fiscal_year_is_fixed(project: Project) -> bool:
+    """A project's 年度 is fixed once its first report meeting is scheduled or its
+    leadership window exists: evidence is judged by 年度 ("the following year", "two
+    consecutive years"). The relations are the evaluations app's, reached by name only."""
+    if project.pk is None:
+        return False
+    return project.meetings.exists() or hasattr(project, "leadership_window")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import services as evaluation_services
-from evaluations.models import Evaluation, LeadershipWindow, Perspective
+from evaluations.models import Evaluation, LeadershipWindow, Perspective, Rubric
 from projects import permissions
 from projects.models import Membership, Project, Team
 from tests import factories
@@ -97,10 +97,8 @@ def led_window(db, organiser):
     evaluation_services.rubric_ensure_defaults(fiscal_year=2024)
     team = factories.team_with(project=project, leader=organiser, members=2)
     factories.LeadershipWindowFactory(project=project, status=LeadershipWindow.Status.OPEN)
+    rubric = Rubric.objects.get(fiscal_year=2024, perspective=Perspective.LEADERSHIP)
     for membership in team.memberships.filter(role=Membership.Role.MEMBER):
-        rubric = evaluation_services.Rubric.objects.get(
-            fiscal_year=2024, perspective=Perspective.LEADERSHIP
-        )
         evaluation_services.evaluation_submit(
             evaluator=membership.user,
             perspective=Perspective.LEADERSHIP,
