@@ -65,7 +65,7 @@ class ReopenMixin:
             path(
                 "<int:pk>/reopen/",
                 self.admin_site.admin_view(self.reopen_view),
-                name="%s_%s_reopen" % info,
+                name="{}_{}_reopen".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -92,7 +92,7 @@ class ReopenMixin:
             else:
                 messages.success(request, gettext("「%(name)s」を再開しました。") % {"name": obj})
                 info = self.opts.app_label, self.opts.model_name
-                return redirect("admin:%s_%s_change" % info, obj.pk)
+                return redirect("admin:{}_{}_change".format(*info), obj.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -7,9 +7,9 @@ import datetime
 
 from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
 
+from . import services
 from .exceptions import ProjectError
 from .models import Membership, Project, Team
-from . import services
 
 __all__ = [
     "can_apply",

@@ -27,6 +27,19 @@ from ..signals import leadership_window_closed
 from .rubrics import rubric_ensure_defaults
 
 
+def window_was_closed(*, project: Project) -> bool:
+    """The project's window was closed once (its history says so), or leadership scores
+    of its teams exist: such a project never gets a fresh window."""
+    return (
+        LeadershipWindow.history.filter(
+            project_id=project.pk, status=LeadershipWindow.Status.CLOSED
+        ).exists()
+        or Evaluation.objects.filter(
+            perspective=Perspective.LEADERSHIP, team__project_id=project.pk
+        ).exists()
+    )
+
+
 def window_open(
     *,
     project: Project,
@@ -46,6 +59,11 @@ def window_open(
     if closes_on < today:
         raise EvaluationError(_("締切日は今日以降の日付にしてください。"))
     with transaction.atomic():
+        if not LeadershipWindow.objects.filter(project=project).exists() and window_was_closed(
+            project=project
+        ):
+            # Its row went (a stray delete) but its facts stay closed (issue #9, finding 3).
+            raise ScoringClosed(_("締切済みのリーダーシップ評価は再開できません。"))
         window, _created = LeadershipWindow.objects.get_or_create(
             project=project, defaults={"closes_on": closes_on}
         )

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .. import permissions
 from ..exceptions import (
     NotAllowed,
     TeamFull,
     WrongState,
 )
-from .. import permissions
 from ..models import Membership, Team
 from ._common import _integrity_refusal, _lock_membership, _lock_team
 from .eligibility import check_eligible, check_recruitment_open
@@ -56,9 +56,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     with transaction.atomic():
         locked, team = _lock_membership(membership)
         if permissions.is_party_to_team(by, team):
-            raise NotAllowed(
-                _("自分が参加するチームは承認・却下できません。"), code="own_team"
-            )
+            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
         if locked.status == Membership.Status.APPROVED:
             return locked
         if locked.status != Membership.Status.APPLIED:
@@ -97,9 +95,7 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
     with transaction.atomic():
         locked, team = _lock_membership(membership)
         if permissions.is_party_to_team(by, team):
-            raise NotAllowed(
-                _("自分が参加するチームは承認・却下できません。"), code="own_team"
-            )
+            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
         if locked.status == Membership.Status.REJECTED:
             return locked
         if locked.status != Membership.Status.APPLIED:

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Grade, User
 
+from .. import permissions
 from ..exceptions import (
     InvalidData,
     WrongState,
 )
-from .. import permissions
 from ..models import Membership, Project, Team
 from ._common import _full_clean, _lock_project
 

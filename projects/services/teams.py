@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 
+from .. import permissions
 from ..exceptions import (
     NotAllowed,
     WrongState,
 )
-from .. import permissions
 from ..models import Membership, Project, Team, Worksheet
 from ._common import _full_clean, _integrity_refusal, _lock_project, _lock_team
 from .eligibility import check_eligible, check_recruitment_open
@@ -62,9 +62,7 @@ def team_approve(*, team: Team, by: User) -> Team:
     with transaction.atomic():
         locked = _lock_team(team)
         if permissions.is_party_to_team(by, locked):
-            raise NotAllowed(
-                _("自分が参加するチームは承認・却下できません。"), code="own_team"
-            )
+            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
         if locked.status == Team.Status.APPROVED:
             return locked
         if locked.status != Team.Status.PROPOSED:
@@ -122,9 +120,7 @@ def team_reject(*, team: Team, by: User) -> Team:
     with transaction.atomic():
         locked = _lock_team(team)
         if permissions.is_party_to_team(by, locked):
-            raise NotAllowed(
-                _("自分が参加するチームは承認・却下できません。"), code="own_team"
-            )
+            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
         if locked.status == Team.Status.REJECTED:
             return locked
         if locked.status != Team.Status.PROPOSED:

@@ -6,8 +6,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.exceptions import ScoringClosed
-from evaluations.models import Evaluation, LeadershipWindow, Perspective, Presentation
+from certification import receivers
+from certification.models import StaleUser
+from evaluations.exceptions import NotAllowed, ScoringClosed
+from evaluations.models import (
+    Evaluation,
+    LeadershipWindow,
+    Perspective,
+    Presentation,
+    ReportMeeting,
+)
+from evaluations.signals import report_meeting_reopened
 from tests import factories
 from tests.admin_forms import admin_form_data
 
@@ -81,7 +90,10 @@ def test_the_admin_cannot_add_a_presentation_to_a_closed_meeting_by_hand(w, clos
 def closed_window(w):
     for member in w.members:
         services.evaluation_submit(
-            evaluator=member, perspective=Perspective.LEADERSHIP, team=w.team, scores=w.leadership(2)
+            evaluator=member,
+            perspective=Perspective.LEADERSHIP,
+            team=w.team,
+            scores=w.leadership(2),
         )
     services.window_close(window=w.window, by=w.organiser)
     return w.window
@@ -132,3 +144,94 @@ def test_a_window_deleted_after_its_close_never_reopens(client, w, closed_window
             scores=w.leadership(5),
         )
     assert {e.score for e in Evaluation.objects.filter(team=w.team)} == {25}
+
+
+# --- HR's explicit, reasoned reopening ----------------------------------------------------
+
+
+def _reopen_url(obj):
+    return reverse(f"admin:evaluations_{obj._meta.model_name}_reopen", args=[obj.pk])
+
+
+def test_hr_reopens_a_closed_meeting_with_a_reason_and_a_recompute_is_queued(
+    client, w, closed_meeting, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent, queued = [], []
+    monkeypatch.setattr(receivers, "enqueue_recompute_users", queued.extend)
+
+    def listen(sender, **kwargs):
+        sent.append(kwargs)
+
+    report_meeting_reopened.connect(listen)
+    client.force_login(w.hr)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(_reopen_url(closed_meeting), {"reason": "採点漏れの訂正"})
+    finally:
+        report_meeting_reopened.disconnect(listen)
+
+    assert response.status_code == 302
+    closed_meeting.refresh_from_db()
+    assert closed_meeting.status == ReportMeeting.Status.OPEN
+    assert closed_meeting.closed_at is None
+    last = closed_meeting.history.latest("history_date")
+    assert (last.history_user, last.history_change_reason) == (w.hr, "採点漏れの訂正")
+    member_ids = set(w.team.memberships.values_list("user_id", flat=True))
+    assert member_ids <= set(sent[0]["user_ids"])
+    assert member_ids <= set(queued)
+    assert member_ids <= set(StaleUser.objects.values_list("user_id", flat=True))
+
+
+def test_a_reopening_needs_a_reason(client, w, closed_meeting):
+    client.force_login(w.hr)
+
+    response = client.post(_reopen_url(closed_meeting), {"reason": "  "})
+
+    assert response.status_code == 200
+    closed_meeting.refresh_from_db()
+    assert closed_meeting.status == ReportMeeting.Status.CLOSED
+
+
+def test_the_organiser_cannot_reopen_a_closed_meeting(client, w, closed_meeting):
+    client.force_login(w.organiser)
+
+    response = client.post(_reopen_url(closed_meeting), {"reason": "やり直したい"})
+
+    assert response.status_code == 403
+    closed_meeting.refresh_from_db()
+    assert closed_meeting.status == ReportMeeting.Status.CLOSED
+
+
+def test_hr_never_reopens_a_meeting_where_its_own_team_presented(w, closed_meeting):
+    factories.MembershipFactory(team=w.other_team, user=w.hr)
+
+    with pytest.raises(NotAllowed):
+        services.meeting_reopen(meeting=closed_meeting, by=w.hr, reason="自分のチームの訂正")
+
+    closed_meeting.refresh_from_db()
+    assert closed_meeting.status == ReportMeeting.Status.CLOSED
+
+
+def test_hr_reopens_a_closed_window_and_a_member_corrects_the_score(client, w, closed_window):
+    client.force_login(w.hr)
+
+    client.post(_reopen_url(closed_window), {"reason": "入力誤りの申出"})
+    services.evaluation_submit(
+        evaluator=w.members[0],
+        perspective=Perspective.LEADERSHIP,
+        team=w.team,
+        scores=w.leadership(3),
+    )
+    services.window_close(window=closed_window, by=w.organiser)
+
+    closed_window.refresh_from_db()
+    assert closed_window.status == LeadershipWindow.Status.CLOSED
+    assert sorted(e.score for e in Evaluation.objects.filter(team=w.team)) == [25, 50]
+
+
+def test_reopening_an_open_meeting_changes_nothing(w):
+    history = w.meeting.history.count()
+
+    services.meeting_reopen(meeting=w.meeting, by=w.hr, reason="念のため")
+
+    assert w.meeting.history.count() == history

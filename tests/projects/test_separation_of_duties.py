@@ -32,9 +32,7 @@ def test_an_organiser_cannot_approve_the_team_they_proposed(client, organiser, r
     )
     team = Team.objects.get(name="自分のチーム")
 
-    response = client.post(
-        reverse("projects:organiser_team_approve", args=[team.pk]), follow=True
-    )
+    response = client.post(reverse("projects:organiser_team_approve", args=[team.pk]), follow=True)
 
     team.refresh_from_db()
     assert team.status == Team.Status.PROPOSED
@@ -71,9 +69,7 @@ def test_an_organiser_who_leads_a_team_cannot_decide_its_applications(
 
 def test_an_organiser_cannot_approve_their_own_application(client, organiser, recruiting):
     team = factories.team_with(project=recruiting)
-    own = factories.MembershipFactory(
-        team=team, user=organiser, status=Membership.Status.APPLIED
-    )
+    own = factories.MembershipFactory(team=team, user=organiser, status=Membership.Status.APPLIED)
     client.force_login(organiser)
 
     client.post(reverse("projects:organiser_membership_approve", args=[own.pk]))
