@@ -72,6 +72,26 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class RevertGuardMixin:
+    """django-simple-history saves a POST to a history row's page ("revert") whatever
+    `has_change_history_permission` says (it only hides the button), restoring every
+    field of the old row, read-only ones included. Refuse it unless reverting is allowed."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(
+    SafeActionsMixin, RevertGuardMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
+):
+    """A workflow model's admin: browse, search, history; no add, change, delete, revert."""
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     show_change_link = False
@@ -91,7 +111,7 @@ class DepartmentAdmin(SafeActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     ordering = ("last_name_kana", "first_name_kana", "employee_number")
     list_display = (
         "employee_number",
@@ -158,6 +178,10 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit_account(request.user, obj))
+
+    def has_change_history_permission(self, request, obj=None):
+        # Reverting to a history row would restore its flags and roles past the checks.
+        return can_set_admin_flags(request.user)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -16,9 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ReadOnlyAdminMixin, ReadOnlyInline, SafeActionsMixin
+from accounts.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyHistoryAdmin,
+    ReadOnlyInline,
+    SafeActionsMixin,
+)
 from accounts.validators import NoNulFormMixin
 
 from . import permissions, services
@@ -33,10 +37,6 @@ from .models import (
     ReportMeeting,
     Rubric,
 )
-
-
-class ReadOnlyHistoryAdmin(SafeActionsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    pass
 
 
 class ReadOnlyAdmin(SafeActionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):

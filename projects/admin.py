@@ -6,15 +6,15 @@ guards (recruitment window, grade, capacity, one team per project, fixed 年度)
 added, changed or deleted here (issue #9: the admin was a way around those guards)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ReadOnlyAdminMixin, ReadOnlyInline, SafeActionsMixin
+from accounts.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyHistoryAdmin,
+    ReadOnlyInline,
+    SafeActionsMixin,
+)
 
 from .models import Attendance, MeasuredEffect, Membership, Project, Team, Worksheet, Workshop
-
-
-class ReadOnlyHistoryAdmin(SafeActionsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    pass
 
 
 @admin.register(Project)

@@ -1,4 +1,19 @@
-from tests.matrix import Row, expect
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from tests.matrix import NO_ACCESS, VIEW_ADD, Row, expect
+
+ADMIN_ONLY = dict.fromkeys(
+    ("anonymous", "staff", "member", "leader", "executive", "external_expert"), 302
+)
+
+
+def extend(world):
+    EmailAddress.objects.create(user=world.member, email=world.member.email, primary=True)
+    Authenticator.objects.create(
+        user=world.hr_admin, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
+    )
+
 
 ROWS = [
     Row("home", expect(200, anonymous=302)),
@@ -6,4 +21,13 @@ ROWS = [
     # There is no sign-up: accounts come from HR.
     Row("account_signup", expect(404)),
     Row("admin:index", expect(302, hr_admin=200, organiser=200)),
+    Row("admin:accounts_user_roster_import", expect(403, **ADMIN_ONLY, hr_admin=200)),
 ]
+
+ADMIN_MODELS = {
+    "accounts.user": (NO_ACCESS, VIEW_ADD),
+    "accounts.department": (NO_ACCESS, VIEW_ADD),
+    "auth.group": (NO_ACCESS, NO_ACCESS),
+    "account.emailaddress": (NO_ACCESS, NO_ACCESS),
+    "mfa.authenticator": (NO_ACCESS, NO_ACCESS),
+}

@@ -92,3 +92,32 @@ def test_a_superuser_gives_the_hr_role_and_staff_status(client, staff):
     staff.refresh_from_db()
     assert staff.is_staff
     assert staff.groups.filter(name=Role.HR_ADMIN).exists()
+
+
+def test_hr_cannot_revert_a_person_to_an_earlier_superuser_state(hr, staff):
+    staff.is_superuser = True
+    staff.save()
+    staff.is_superuser = False
+    staff.save()
+    earlier = staff.history.filter(is_superuser=True).get()
+
+    response = hr.post(
+        reverse("admin:accounts_user_simple_history", args=[staff.pk, earlier.history_id]),
+        admin_form_data(hr, reverse("admin:accounts_user_change", args=[staff.pk])),
+    )
+
+    assert response.status_code == 403
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+
+
+def test_hr_cannot_edit_a_superusers_account(hr):
+    root = factories.UserFactory(is_superuser=True, is_staff=True)
+
+    response = hr.post(
+        reverse("admin:accounts_user_change", args=[root.pk]), {"email": "hr@example.jp"}
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.email != "hr@example.jp"

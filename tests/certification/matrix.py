@@ -2,12 +2,13 @@
 
 from certification.models import RecomputeRun
 from tests import factories
-from tests.matrix import Row, expect
+from tests.matrix import VIEW, VIEW_ADD, Row, expect
 
 
 def extend(world):
     world.certification = factories.CertificationFactory(user=world.member, fiscal_year=2024)
     world.recompute_run = RecomputeRun.objects.create(requested_by=world.hr_admin)
+    world.rule_set = factories.RuleSetFactory(fiscal_year=2024)
 
 
 def _cert(w):
@@ -65,3 +66,9 @@ ROWS: list[Row] = [
         kwargs=lambda w: {"pk": w.recompute_run.pk},
     ),
 ]
+
+ADMIN_MODELS = {
+    "certification.certification": (VIEW, VIEW_ADD),
+    "certification.ruleset": (VIEW, VIEW_ADD),
+    "certification.recomputerun": (VIEW, VIEW),
+}

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluations import services
 from certification import receivers
 from certification.models import StaleUser
+from evaluations import services
 from evaluations.exceptions import NotAllowed, ScoringClosed
 from evaluations.models import (
     Evaluation,
@@ -235,3 +235,24 @@ def test_reopening_an_open_meeting_changes_nothing(w):
     services.meeting_reopen(meeting=w.meeting, by=w.hr, reason="念のため")
 
     assert w.meeting.history.count() == history
+
+
+def test_a_closed_meeting_cannot_be_reverted_to_its_open_version_from_history(
+    client, w, closed_meeting
+):
+    open_version = closed_meeting.history.filter(status=ReportMeeting.Status.OPEN).first()
+    if open_version is None:  # the factory made it open without a history row of its own
+        open_version = closed_meeting.history.earliest("history_date")
+    client.force_login(w.organiser)
+
+    response = client.post(
+        reverse(
+            "admin:evaluations_reportmeeting_simple_history",
+            args=[closed_meeting.pk, open_version.history_id],
+        ),
+        {},
+    )
+
+    assert response.status_code == 403
+    closed_meeting.refresh_from_db()
+    assert closed_meeting.status == ReportMeeting.Status.CLOSED
