@@ -17,3 +17,11 @@ class RosterFileError(DomainError):
 
 class RoleGrantRefused(DomainError):
     """A role change that the person making it may not make (separation of duties)."""
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Somebody tried to change or delete an entry of the 操作ログ. A programming error,
+    never a user's: nothing in the application offers it."""
+
+    def __init__(self, operation: str):
+        super().__init__(f"the audit log is append-only: {operation} refused")

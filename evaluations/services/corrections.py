@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
-from accounts.models import User
+from accounts.models import AuditAction, User
 from projects.models import Membership, Team
 
 from .. import permissions
@@ -60,7 +60,7 @@ def meeting_reopen(*, meeting: ReportMeeting, by: User, reason: str, request=Non
         meeting.save(update_fields=["status", "closed_at", "closed_by"])
         audit_record(
             actor=by,
-            action="meeting_reopen",
+            action=AuditAction.MEETING_REOPEN,
             target=meeting,
             request=request,
             detail={"reason": reason},
@@ -108,7 +108,7 @@ def window_reopen(
         window.save(update_fields=["status", "closed_at", "closed_by"])
         audit_record(
             actor=by,
-            action="window_reopen",
+            action=AuditAction.WINDOW_REOPEN,
             target=window,
             request=request,
             detail={"reason": reason},

@@ -1,7 +1,9 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from tests.matrix import NO_ACCESS, VIEW_ADD, Row, expect
+from accounts.audit import audit_record
+from accounts.models import AuditAction
+from tests.matrix import NO_ACCESS, VIEW, VIEW_ADD, Row, expect
 
 ADMIN_ONLY = dict.fromkeys(
     ("anonymous", "staff", "member", "leader", "executive", "external_expert"), 302
@@ -9,6 +11,7 @@ ADMIN_ONLY = dict.fromkeys(
 
 
 def extend(world):
+    audit_record(actor=world.hr_admin, action=AuditAction.ROLE_CHANGE, target=world.staff)
     EmailAddress.objects.create(user=world.member, email=world.member.email, primary=True)
     Authenticator.objects.create(
         user=world.hr_admin, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
@@ -22,11 +25,13 @@ ROWS = [
     Row("account_signup", expect(404)),
     Row("admin:index", expect(302, hr_admin=200, organiser=200)),
     Row("admin:accounts_user_roster_import", expect(403, **ADMIN_ONLY, hr_admin=200)),
+    Row("admin:accounts_auditentry_export", expect(403, **ADMIN_ONLY, hr_admin=200)),
 ]
 
 ADMIN_MODELS = {
     "accounts.user": (NO_ACCESS, VIEW_ADD),
     "accounts.department": (NO_ACCESS, VIEW_ADD),
+    "accounts.auditentry": (NO_ACCESS, VIEW),
     "auth.group": (NO_ACCESS, NO_ACCESS),
     "account.emailaddress": (NO_ACCESS, NO_ACCESS),
     "mfa.authenticator": (NO_ACCESS, NO_ACCESS),

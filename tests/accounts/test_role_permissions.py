@@ -13,6 +13,7 @@ TABLE = """
 model                                   staff executive external_expert organiser hr_admin
 account.emailaddress                    ----  ----      ----            ----      ----
 account.emailconfirmation               ----  ----      ----            ----      ----
+accounts.auditentry                     ----  ----      ----            ----      ----
 accounts.department                     ----  ----      ----            ----      vac-
 accounts.historicaldepartment           ----  ----      ----            ----      ----
 accounts.historicaluser                 ----  ----      ----            ----      ----

@@ -22,7 +22,7 @@ def apply_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_role_groups"),
+        ("accounts", "0003_audit_log"),
         ("projects", "0001_initial"),
         ("evaluations", "0002_initial"),
         ("certification", "0001_initial"),
