@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AuditAction, AuditEntry, User
 from accounts.roles import Role
 from tests import factories
 from tests.admin_forms import admin_form_data
@@ -44,9 +44,10 @@ def test_hr_cannot_make_anyone_superuser_or_staff(hr, staff):
 def test_hr_cannot_give_an_admin_role(hr, staff, role):
     groups = [str(g.pk) for g in staff.groups.all()] + [str(Group.objects.get(name=role).pk)]
 
-    _change(hr, staff, groups=groups)
+    response = _change(hr, staff, groups=groups)
 
-    assert not staff.has_role(role.value)
+    assert "スーパーユーザーのみが行えます" in response.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditAction.ROLE_CHANGE).exists()
     assert not User.objects.get(pk=staff.pk).groups.filter(name=role.value).exists()
 
 
@@ -66,8 +67,9 @@ def test_hr_gives_the_executive_role_and_it_is_recorded(hr, hr_admin, staff):
 
     assert response.status_code == 302
     assert User.objects.get(pk=staff.pk).groups.filter(name=Role.EXECUTIVE).exists()
-    last = User.history.filter(id=staff.pk).latest("history_date")
-    assert last.history_user_id == hr_admin.pk
+    entry = AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE)
+    assert (entry.actor, entry.target_id) == (hr_admin, str(staff.pk))
+    assert entry.detail == {"added": [Role.EXECUTIVE.value], "removed": []}
 
 
 def test_hr_still_edits_a_persons_department_and_grade(hr, staff):

@@ -3,8 +3,10 @@ nothing about it changes by any path, the admin included."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from accounts.models import AuditAction, AuditEntry
 from certification import receivers
 from certification.models import StaleUser
 from evaluations import services
@@ -124,8 +126,14 @@ def test_a_closed_meeting_cannot_be_deleted_in_the_admin(client, w, closed_meeti
 
 
 def test_a_window_deleted_after_its_close_never_reopens(client, w, closed_window):
-    # However the row went (a stray DELETE), its evaluations and history remain.
-    LeadershipWindow.objects.filter(pk=closed_window.pk).delete()
+    # However the row went (on PostgreSQL a trigger refuses it: bypassed here, as a
+    # database superuser could), its evaluations and history remain.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        LeadershipWindow.objects.filter(pk=closed_window.pk).delete()
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     client.force_login(w.organiser)
 
     response = client.post(
@@ -176,6 +184,8 @@ def test_hr_reopens_a_closed_meeting_with_a_reason_and_a_recompute_is_queued(
     assert closed_meeting.closed_at is None
     last = closed_meeting.history.latest("history_date")
     assert (last.history_user, last.history_change_reason) == (w.hr, "採点漏れの訂正")
+    entry = AuditEntry.objects.get(action=AuditAction.MEETING_REOPEN)
+    assert (entry.actor, entry.detail) == (w.hr, {"reason": "採点漏れの訂正"})
     member_ids = set(w.team.memberships.values_list("user_id", flat=True))
     assert member_ids <= set(sent[0]["user_ids"])
     assert member_ids <= set(queued)
@@ -226,6 +236,7 @@ def test_hr_reopens_a_closed_window_and_a_member_corrects_the_score(client, w, c
 
     closed_window.refresh_from_db()
     assert closed_window.status == LeadershipWindow.Status.CLOSED
+    assert AuditEntry.objects.filter(action=AuditAction.WINDOW_REOPEN, actor=w.hr).count() == 1
     assert sorted(e.score for e in Evaluation.objects.filter(team=w.team)) == [25, 50]
 
 
@@ -256,3 +267,41 @@ def test_a_closed_meeting_cannot_be_reverted_to_its_open_version_from_history(
     assert response.status_code == 403
     closed_meeting.refresh_from_db()
     assert closed_meeting.status == ReportMeeting.Status.CLOSED
+
+
+# --- in the database (PostgreSQL triggers) ----------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_delete_a_closed_meeting_window_or_their_evaluations(
+    w, closed_meeting, closed_window
+):
+    for queryset in (
+        Evaluation.objects.filter(presentation=w.presentation),
+        Evaluation.objects.filter(team=w.team),
+        LeadershipWindow.objects.filter(pk=closed_window.pk),
+        ReportMeeting.objects.filter(pk=closed_meeting.pk),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            queryset._raw_delete(queryset.db)
+
+    assert Evaluation.objects.filter(presentation=w.presentation).exists()
+    assert LeadershipWindow.objects.filter(pk=closed_window.pk).exists()
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_move_a_closed_meetings_presentation(w, closed_meeting):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Presentation.objects.filter(pk=w.presentation.pk).update(team=w.other_team)
+
+    w.presentation.refresh_from_db()
+    assert w.presentation.team_id == w.team.pk
+
+
+@pytest.mark.postgres
+def test_the_database_lets_an_open_meetings_evaluation_go(w):
+    evaluation = factories.EvaluationFactory(presentation=w.presentation, evaluator=w.executive)
+
+    Evaluation.objects.filter(pk=evaluation.pk).delete()
+
+    assert not Evaluation.objects.filter(pk=evaluation.pk).exists()
