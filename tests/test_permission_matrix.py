@@ -9,12 +9,18 @@ tests; the admin index and the sign-up address have rows here.
 import importlib
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.audit import audit_record
+from accounts.models import AuditAction
+from evaluations.models import ReminderLog
+from tests import factories
 from tests.matrix import ADMIN_KINDS, ROLES, build_world
 
 APPS = ("accounts", "projects", "evaluations", "certification")
@@ -124,11 +130,21 @@ def test_every_model_in_the_admin_has_a_row():
 
 
 def _admin_world():
+    """The shared world with every app's additions, and one object of each registered
+    model that no page needs (kept out of the apps' `extend`, which other tests share)."""
     world = build_world()
     for app in APPS:
         extend = getattr(importlib.import_module(f"tests.{app}.matrix"), "extend", None)
         if extend:
             extend(world)
+    factories.EvaluationFactory(presentation=world.presentation, evaluator=world.executive)
+    ReminderLog.objects.create(user=world.executive, key="matrix")
+    factories.RuleSetFactory(fiscal_year=world.project.fiscal_year)
+    EmailAddress.objects.create(user=world.member, email=world.member.email, primary=True)
+    Authenticator.objects.create(
+        user=world.hr_admin, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
+    )
+    audit_record(actor=world.hr_admin, action=AuditAction.ROLE_CHANGE, target=world.staff)
     return world
 
 

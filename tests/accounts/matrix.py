@@ -1,21 +1,8 @@
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-
-from accounts.audit import audit_record
-from accounts.models import AuditAction
 from tests.matrix import NO_ACCESS, VIEW, VIEW_ADD, Row, expect
 
 ADMIN_ONLY = dict.fromkeys(
     ("anonymous", "staff", "member", "leader", "executive", "external_expert"), 302
 )
-
-
-def extend(world):
-    audit_record(actor=world.hr_admin, action=AuditAction.ROLE_CHANGE, target=world.staff)
-    EmailAddress.objects.create(user=world.member, email=world.member.email, primary=True)
-    Authenticator.objects.create(
-        user=world.hr_admin, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
-    )
 
 
 ROWS = [

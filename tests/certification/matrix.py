@@ -8,7 +8,6 @@ from tests.matrix import VIEW, VIEW_ADD, Row, expect
 def extend(world):
     world.certification = factories.CertificationFactory(user=world.member, fiscal_year=2024)
     world.recompute_run = RecomputeRun.objects.create(requested_by=world.hr_admin)
-    world.rule_set = factories.RuleSetFactory(fiscal_year=2024)
 
 
 def _cert(w):

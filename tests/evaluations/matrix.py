@@ -7,7 +7,7 @@ second team that could still present."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluations import services
-from evaluations.models import Perspective, ReminderLog, Rubric
+from evaluations.models import Perspective, Rubric
 from tests import factories
 from tests.matrix import VIEW, Row, expect
 
@@ -27,10 +27,6 @@ def extend(world):
         team=world.team, user=world.colleague, by=world.organiser
     )
     world.second_team = factories.team_with(project=world.project)
-    world.evaluation = factories.EvaluationFactory(
-        presentation=world.presentation, evaluator=world.executive, rubric=world.rubric
-    )
-    ReminderLog.objects.create(user=world.executive, key="matrix")
 
 
 RATERS = expect(403, anonymous=302, executive=200, external_expert=200)
