@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User
+from projects import permissions as project_permissions
 from projects.models import Membership, Project, Team
 
 from ..exceptions import (
@@ -126,7 +127,10 @@ def team_leader(team: Team) -> User | None:
 def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
     """Invite a colleague of the leader's own department (同一所属職員) to evaluate the
     leader. Refused for other departments, the leader and the team's members.
-    Idempotent: inviting twice returns the existing invitation."""
+    Idempotent: inviting twice returns the existing invitation. Nobody picks the raters
+    of a team they belong to (separation of duties)."""
+    if project_permissions.is_party_to_team(by, team):
+        raise NotAllowed(_("自分が参加するチームの評価者は招待できません。"))
     leader = team_leader(team)
     if leader is None:
         raise EvaluationError(_("このチームには承認済みのリーダーがいません。"))

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import services as evaluation_services
+from evaluations.exceptions import NotAllowed
 from evaluations.models import Evaluation, LeadershipWindow, Perspective, Rubric
 from projects import permissions
 from projects.models import Membership, Project, Team
@@ -124,3 +125,12 @@ def test_hr_sees_every_evaluation(client, hr_admin, led_window):
     changelist = client.get(reverse("admin:evaluations_evaluation_changelist"))
 
     assert set(changelist.context["cl"].result_list) == set(Evaluation.objects.all())
+
+
+def test_a_leading_organiser_cannot_pick_the_raters_of_their_own_leadership(organiser, led_window):
+    colleague = factories.UserFactory(department=organiser.department)
+
+    with pytest.raises(NotAllowed):
+        evaluation_services.invitation_add(team=led_window, user=colleague, by=organiser)
+
+    assert not led_window.invitations.exists()
