@@ -73,6 +73,14 @@ class ReopenMixin:
     def reopen_team_ids(self, obj) -> list[int]:
         raise NotImplementedError
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        may = obj is not None and permissions.can_reopen(
+            request.user, team_ids=self.reopen_team_ids(obj)
+        )
+        extra_context = {**(extra_context or {}), "can_reopen": may}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def reopen_view(self, request, pk):
         obj = get_object_or_404(self.model, pk=pk)
         if not permissions.can_reopen(request.user, team_ids=self.reopen_team_ids(obj)):

@@ -305,3 +305,15 @@ def test_the_database_lets_an_open_meetings_evaluation_go(w):
     Evaluation.objects.filter(pk=evaluation.pk).delete()
 
     assert not Evaluation.objects.filter(pk=evaluation.pk).exists()
+
+
+def test_the_reopen_link_is_shown_to_hr_only(client, w, closed_meeting):
+    url = reverse("admin:evaluations_reportmeeting_change", args=[closed_meeting.pk])
+    link = _reopen_url(closed_meeting)
+
+    client.force_login(w.hr)
+    shown_to_hr = link in client.get(url).content.decode()
+    client.force_login(w.organiser)
+    shown_to_organiser = link in client.get(url).content.decode()
+
+    assert (shown_to_hr, shown_to_organiser) == (True, False)
