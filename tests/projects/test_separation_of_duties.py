@@ -134,3 +134,25 @@ def test_a_leading_organiser_cannot_pick_the_raters_of_their_own_leadership(orga
         evaluation_services.invitation_add(team=led_window, user=colleague, by=organiser)
 
     assert not led_window.invitations.exists()
+
+
+def test_the_manage_page_offers_no_decision_on_an_organisers_own_team(
+    client, organiser, recruiting
+):
+    own = factories.TeamFactory(project=recruiting, status=Team.Status.PROPOSED)
+    factories.MembershipFactory(
+        team=own, user=organiser, role=Membership.Role.LEADER, status=Membership.Status.APPLIED
+    )
+    other = factories.TeamFactory(project=recruiting, status=Team.Status.PROPOSED)
+    factories.MembershipFactory(
+        team=other, role=Membership.Role.LEADER, status=Membership.Status.APPLIED
+    )
+    client.force_login(organiser)
+
+    body = client.get(
+        reverse("projects:organiser_project_manage", args=[recruiting.pk])
+    ).content.decode()
+
+    assert reverse("projects:organiser_team_approve", args=[own.pk]) not in body
+    assert reverse("projects:organiser_team_approve", args=[other.pk]) in body
+    assert "承認・却下は他のDX推進担当が行います" in body
