@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -414,6 +415,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         The export itself is an operation worth recording."""
         if not self._can_read(request):
             raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         changelist = self.get_changelist_instance(request)
         entries = changelist.get_queryset(request).select_related("actor", "target_type")
         rows = [

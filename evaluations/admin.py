@@ -131,10 +131,10 @@ class PresentationInline(ReadOnlyInline):
     fields = ("order", "team", "title", "materials")
 
 
-def _run_each(modeladmin, request, queryset, service, **kwargs):
+def _run_each(modeladmin, request, queryset, service, *, arg, **extra):
     for obj in queryset:
         try:
-            service(**{kwargs["arg"]: obj}, by=request.user)
+            service(**{arg: obj}, by=request.user, **extra)
         except EvaluationError as error:
             modeladmin.message_user(request, f"{obj}: {error}", messages.ERROR)
 
@@ -163,7 +163,7 @@ class ReportMeetingAdmin(ReopenMixin, ReadOnlyHistoryAdmin):
 
     @admin.action(description=_("選択した報告会の評価を締め切る"), permissions=["run_meetings"])
     def close_meetings(self, request, queryset):
-        _run_each(self, request, queryset, services.meeting_close, arg="meeting")
+        _run_each(self, request, queryset, services.meeting_close, arg="meeting", request=request)
 
 
 @admin.register(LeadershipWindow)
@@ -186,7 +186,7 @@ class LeadershipWindowAdmin(ReopenMixin, ReadOnlyHistoryAdmin):
         description=_("選択したリーダーシップ評価を締め切る"), permissions=["run_meetings"]
     )
     def close_windows(self, request, queryset):
-        _run_each(self, request, queryset, services.window_close, arg="window")
+        _run_each(self, request, queryset, services.window_close, arg="window", request=request)
 
 
 @admin.register(LeadershipInvitation)

@@ -372,7 +372,7 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"meeting": ids([w.meeting.pk])},
         kwargs=_pk("meeting"),
-        writes=("evaluations.ReportMeeting",),
+        writes=("evaluations.ReportMeeting", "accounts.AuditEntry"),
         examples=5,
         some_refused=False,
     ),
@@ -388,7 +388,7 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"window": ids([w.window.pk])},
         kwargs=lambda w: {"project_pk": w.project.pk},
-        writes=("evaluations.LeadershipWindow",),
+        writes=("evaluations.LeadershipWindow", "accounts.AuditEntry"),
         examples=5,
         some_refused=False,
     ),
@@ -480,15 +480,6 @@ FORMS: dict[str, Form] = {
         kwargs=_pk("window"),
         writes=("evaluations.LeadershipWindow", "accounts.AuditEntry"),
     ),
-    "admin:accounts_auditentry_export": Form(
-        "admin:accounts_auditentry_export",
-        "hr_admin",
-        writes=("accounts.AuditEntry",),
-        accepted=lambda response: response.get("Content-Type", "").startswith("text/csv"),
-        some_refused=False,
-        examples=3,
-        note="a download: it writes only its own 操作ログ entry",
-    ),
     # --- certification (HR, in the admin) ---
     "admin:certification_certification_grant": _grant("admin:certification_certification_grant"),
     "admin:certification_certification_add": _grant("admin:certification_certification_add"),
@@ -574,6 +565,9 @@ GET_ONLY = {
     "certification:dashboard",
     "admin:certification_certification_export_csv",
     "admin:certification_certification_export_xlsx",
+    "admin:accounts_auditentry_export",
+    # read-only: every POST (add, remove, make primary) is refused and changes nothing
+    "account_email",
     "admin:certification_recomputerun_progress",
     "admin:certification_recomputerun_progress_json",
 }

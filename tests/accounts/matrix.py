@@ -10,6 +10,8 @@ ROWS = [
     Row("healthz", expect(200)),
     # There is no sign-up: accounts come from HR.
     Row("account_signup", expect(404)),
+    # E-mail addresses belong to HR and the roster: a read-only page for everyone.
+    Row("account_email", expect(200, anonymous=302)),
     Row("admin:index", expect(302, hr_admin=200, organiser=200)),
     Row("admin:accounts_user_roster_import", expect(403, **ADMIN_ONLY, hr_admin=200)),
     Row("admin:accounts_auditentry_export", expect(403, **ADMIN_ONLY, hr_admin=200)),
