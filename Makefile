@@ -4,7 +4,11 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make
-APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils
+# The suite's Debian packages: slapd/ldap-utils for the directory tests (a throw-away
+# OpenLDAP per test), xmlsec1 for the test SAML identity provider (pysaml2).
+APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils slapd ldap-utils xmlsec1
+# python-ldap (django-auth-ldap) compiles against these: installed before the virtualenv.
+BUILD_APT_PACKAGES := libldap2-dev libsasl2-dev
 BENCH_APT_PACKAGES := wrk
 export PLAYWRIGHT_BROWSERS_PATH := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -21,8 +25,27 @@ help: ## List the commands
 $(STAMP):
 	@mkdir -p $(STAMP)
 
+# Install Debian packages as root, never starting their daemons (slapd would take
+# port 389): a policy-rc.d that says no, for the time of the install only.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "apt-get install $$missing"; \
+	    own_policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; own_policy=1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    status=$$?; [ -n "$$own_policy" ] && rm -f /usr/sbin/policy-rc.d; exit $$status; \
+	  else echo "Please install: $$missing (sudo apt-get install $$missing)"; exit 1; fi; \
+	fi
+endef
+
+$(STAMP)/apt-build: Makefile | $(STAMP)
+	$(call apt_install,$(BUILD_APT_PACKAGES))
+	@touch $@
+
 # The virtualenv, re-installed only when a requirements file changes.
-$(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
+$(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP) $(STAMP)/apt-build
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -30,13 +53,7 @@ $(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
 
 # Debian packages the suite needs (as root; skipped when already installed).
 $(STAMP)/apt: Makefile | $(STAMP)
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "apt-get install $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "Please install: $$missing (sudo apt-get install $$missing)"; exit 1; fi; \
-	fi
+	$(call apt_install,$(APT_PACKAGES))
 	@touch $@
 
 messages: $(STAMP)/venv ## Compile the translations (needs gettext)

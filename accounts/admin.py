@@ -146,7 +146,10 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
             {"fields": (("last_name", "first_name"), ("last_name_kana", "first_name_kana"))},
         ),
         (_("所属"), {"fields": ("department", "grade", "affiliation")}),
-        (_("役割と権限"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (
+            _("役割と権限"),
+            {"fields": ("is_active", "local_login_allowed", "groups", "is_staff", "is_superuser")},
+        ),
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

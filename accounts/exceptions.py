@@ -19,6 +19,11 @@ class RoleGrantRefused(DomainError):
     """A role change that the person making it may not make (separation of duties)."""
 
 
+class DirectorySignInRefused(DomainError):
+    """A directory or identity-provider sign-in the portal does not let in. Nothing was
+    written. `code`: unknown, inactive, incomplete, no_identifier."""
+
+
 class AuditLogIsAppendOnly(Exception):
     """Somebody tried to change or delete an entry of the 操作ログ. A programming error,
     never a user's: nothing in the application offers it."""

@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
+from .directory.session import session_has_idp_mfa
+
 
 class CookieLanguageMiddleware:
     """Japanese unless the user chose English with the language switch.
@@ -68,7 +70,8 @@ class RequireMFAMiddleware:
             return None
         if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
-        if must_set_up_mfa(request.user):
+        if must_set_up_mfa(request.user) and not session_has_idp_mfa(request):
+            # (a sign-in the city's identity provider asserted as multi-factor counts)
             return redirect(reverse("mfa_activate_totp"))
         return None
 

@@ -2,11 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.directory.sso import oidc_callback
 from accounts.views import email_managed_by_hr, signup_disabled
 
 urlpatterns = [
     # No public sign-up: this must come before allauth's own URLs.
     path("accounts/signup/", signup_disabled, name="account_signup"),
+    path("accounts/3rdparty/", signup_disabled, name="socialaccount_connections"),
+    # The city's identity provider: ID token signatures always verified (before allauth's).
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc_callback,
+        name="openid_connect_callback",
+    ),
     # HR and the roster own e-mail addresses: allauth's add/change/make-primary page is
     # replaced by a read-only one (finding 11 of issue #9).
     path("accounts/email/", email_managed_by_hr, name="account_email"),

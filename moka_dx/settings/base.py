@@ -5,6 +5,7 @@ Every value comes from the environment (or a `.env` file beside manage.py), read
 django-environ. See `.env.example` and the README's configuration table.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -103,9 +107,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+# --- Directory sign-in (docs/decisions: directory sign-in) -------------------------------
+# The city's LDAP / Active Directory (django-auth-ldap) and identity provider (OpenID
+# Connect through allauth), both off unless configured; local passwords stay for the
+# demo, external experts and break-glass accounts (LOCAL_LOGIN=listed limits them to the
+# people HR lists). accounts.directory.config reads the variables (README's table).
+from accounts.directory import config as _directory  # noqa: E402
+
+_ldap = _directory.ldap_settings(os.environ)
+globals().update(_ldap)  # AUTH_LDAP_* for django-auth-ldap, DIRECTORY_LDAP_* for us
+DIRECTORY_LDAP_ENABLED = bool(_ldap)
+DIRECTORY_OIDC = _directory.oidc_settings(os.environ)
+DIRECTORY_SAML = _directory.saml_settings(os.environ)
+DIRECTORY_CREATE_USERS = env.bool("DIRECTORY_CREATE_USERS", default=False)
+SSO_MFA_AMR = _directory.mfa_amr_values(os.environ)
+LOCAL_LOGIN = _directory.local_login_policy(os.environ)
+
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    *(["accounts.directory.backends.DirectoryLDAPBackend"] if DIRECTORY_LDAP_ENABLED else []),
+    "accounts.directory.backends.LocalModelBackend",
+    "accounts.directory.backends.LocalAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +161,18 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_RATE", default="30/h/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+SOCIALACCOUNT_ADAPTER = "accounts.directory.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": [DIRECTORY_OIDC["app"]] if DIRECTORY_OIDC else []},
+    "saml": {
+        "provider_class": "accounts.directory.sso.CitySAMLProvider",
+        "APPS": [DIRECTORY_SAML["app"]] if DIRECTORY_SAML else [],
+    },
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # we match by 職員番号 / e-mail ourselves
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (CSRF-protected)
 LOGIN_USUAL_ADDRESS_DAYS = env.int("LOGIN_USUAL_ADDRESS_DAYS", default=90)
 # The client's address behind the city's HTTPS proxy, for the limits above and the
 # 操作ログ: either the number of proxies in front of us that append to X-Forwarded-For,
@@ -256,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # the city's identity provider, where the sign-in buttons' posts redirect
+        "form-action": ["'self'", *_directory.sign_in_origins(DIRECTORY_OIDC, DIRECTORY_SAML)],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

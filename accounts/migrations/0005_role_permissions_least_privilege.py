@@ -22,7 +22,7 @@ def apply_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_audit_log"),
+        ("accounts", "0004_user_local_login_allowed"),
         ("projects", "0001_initial"),
         ("evaluations", "0002_initial"),
         ("certification", "0001_initial"),
