@@ -11,6 +11,7 @@ import importlib
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -145,6 +146,9 @@ def _admin_world():
         user=world.hr_admin, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"}
     )
     audit_record(actor=world.hr_admin, action=AuditAction.ROLE_CHANGE, target=world.staff)
+    app = SocialApp.objects.create(provider="openid_connect", provider_id="city", name="city")
+    account = SocialAccount.objects.create(user=world.member, provider="city", uid="m1")
+    SocialToken.objects.create(app=app, account=account, token="t")
     return world
 
 

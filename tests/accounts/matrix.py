@@ -24,4 +24,7 @@ ADMIN_MODELS = {
     "auth.group": (NO_ACCESS, NO_ACCESS),
     "account.emailaddress": (NO_ACCESS, NO_ACCESS),
     "mfa.authenticator": (NO_ACCESS, NO_ACCESS),
+    "socialaccount.socialapp": (NO_ACCESS, NO_ACCESS),
+    "socialaccount.socialaccount": (NO_ACCESS, NO_ACCESS),
+    "socialaccount.socialtoken": (NO_ACCESS, NO_ACCESS),
 }

@@ -54,6 +54,9 @@ projects.project                        ----  ----      ----            v---    
 projects.team                           ----  ----      ----            v---      v---
 projects.worksheet                      ----  ----      ----            v---      v---
 projects.workshop                       ----  ----      ----            v---      v---
+socialaccount.socialaccount             ----  ----      ----            ----      ----
+socialaccount.socialapp                 ----  ----      ----            ----      ----
+socialaccount.socialtoken               ----  ----      ----            ----      ----
 sessions.session                        ----  ----      ----            ----      ----
 """
 
