@@ -148,6 +148,17 @@ def demo_people() -> list[Person]:
             Grade.KAKARICHO,
             (Role.STAFF, Role.HR_ADMIN),
         ),
+        # A second HR admin: certification decisions follow the two-person rule.
+        Person(
+            "10004",
+            "石川",
+            "真理",
+            "イシカワ",
+            "マリ",
+            "130",
+            Grade.SHUNIN,
+            (Role.STAFF, Role.HR_ADMIN),
+        ),
         Person(
             "90001",
             "岡田",
@@ -253,6 +264,7 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin(Role.EXTERNAL_EXPERT.label, "mori@vendor.example.jp", "external_expert"),
         DemoLogin(Role.ORGANISER.label, "10001", "organiser"),
         DemoLogin(Role.HR_ADMIN.label, "10003", "hr_admin"),
+        DemoLogin(Role.HR_ADMIN.label + "（2人目・決裁者）", "10004", "hr_admin"),
     ]
 
 

@@ -46,6 +46,18 @@ def wareki_fiscal_year(year: int) -> str:
     return f"{year}年度"
 
 
+#: Latin initials of the eras, for compact codes such as a certificate number (R6).
+_ERA_INITIALS = {"令和": "R", "平成": "H", "昭和": "S"}
+
+
+def era_code(year: int) -> str:
+    """A fiscal year as its era initial and number: 2024 → R6, 2018 → H30 (else "2018")."""
+    for first, name in _ERAS:
+        if year >= first:
+            return f"{_ERA_INITIALS[name]}{year - first + 1}"
+    return str(year)
+
+
 def fiscal_year_label(year: int | None) -> str:
     """The label shown in the UI: 令和6年度 in Japanese, FY2024 in English."""
     if year is None:

@@ -7,4 +7,7 @@ class CertificationConfig(AppConfig):
     verbose_name = _("認定")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import (
+            receivers,  # noqa: F401  (connects the signal receivers)
+            tasks,  # noqa: F401  (registers the tasks `enqueue` queues by name)
+        )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -121,8 +122,15 @@ class Certification(models.Model):
     public_id = models.UUIDField(_("認定証番号"), default=uuid.uuid4, unique=True, editable=False)
     reason = models.TextField(_("理由"), max_length=2000, blank=True)
     flag_reason = models.TextField(_("要確認の理由"), max_length=2000, blank=True)
-    created_at = models.DateTimeField(_("認定日時"), auto_now_add=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    #: 決裁日: the day the decision that published this certification was taken; the
+    #: certificate's 認定日. In automatic publishing it is the day of the recompute.
+    decided_on = models.DateField(_("決裁日"), default=timezone.localdate)
+    #: 決裁番号 of that decision (empty when published automatically).
+    decision_number = models.CharField(_("決裁番号"), max_length=50, blank=True)
+    #: When the award e-mail was sent (None: still owed; the nightly sweep sends it).
+    announced_at = models.DateTimeField(_("通知日時"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -195,6 +203,10 @@ class RecomputeRun(models.Model):
     done = models.PositiveIntegerField(_("処理済み"), default=0)
     created = models.PositiveIntegerField(_("新規認定"), default=0)
     flagged = models.PositiveIntegerField(_("要確認"), default=0)
+    restored = models.PositiveIntegerField(_("有効に戻した数"), default=0)
+    proposed = models.PositiveIntegerField(_("起案した明細"), default=0)
+    #: The people to recompute (the admin's "recompute selected"); None: everyone.
+    user_ids = models.JSONField(_("対象の職員"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("実行者"),
@@ -213,3 +225,185 @@ class RecomputeRun(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_status_display()}"
+
+
+class DecisionBatch(models.Model):
+    """A proposal (認定決裁の起案): what the recompute, or an HR admin, proposes to
+    publish. Nothing in it is a certification until an HR admin approves it with a
+    決裁日 and 決裁番号 (`certification.services.decision_batch_approve`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("決裁待ち")
+        APPROVED = "approved", _("決裁済み")
+        CLOSED = "closed", _("終了（承認なし）")
+
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    #: The HR admin who prepared it; None when the recompute (the machine) did.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起案者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("起案日時"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("決裁者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("決裁日"), null=True, blank=True)
+    decision_number = models.CharField(_("決裁番号"), max_length=50, blank=True)
+    decided_at = models.DateTimeField(_("決裁操作日時"), null=True, blank=True)
+    #: The 認定基準 the lines were judged by: {"2024": {"report_threshold": 60, ...}}.
+    rule_sets = models.JSONField(_("適用した認定基準"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("認定決裁")
+        verbose_name_plural = _("認定決裁")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (
+                    Q(decided_by__isnull=False, decided_on__isnull=False, decided_at__isnull=False)
+                    & ~Q(decision_number="")
+                ),
+                name="decisionbatch_approved_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved") | Q(decided_on__isnull=True, decision_number=""),
+                name="decisionbatch_undecided_has_no_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["decision_number"],
+                condition=~Q(decision_number=""),
+                name="decisionbatch_unique_number",
+                violation_error_message=_("この決裁番号は既に使われています。"),
+            ),
+        ]
+
+    def __str__(self):
+        if self.decision_number:
+            return f"#{self.pk} {self.decision_number}"
+        return f"#{self.pk} {self.get_status_display()}"
+
+
+class DecisionLine(models.Model):
+    """One proposed change for one person in a `DecisionBatch`."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("認定（自動判定）")
+        FLAG = "flag", _("要確認にする")
+        RESTORE = "restore", _("有効に戻す")
+        GRANT = "grant", _("認定（人事担当による付与）")
+        REVOKE = "revoke", _("認定の取消")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("決裁待ち")
+        APPROVED = "approved", _("承認")
+        REJECTED = "rejected", _("却下")
+        SUPERSEDED = "superseded", _("取り下げ（データ変更）")
+
+    #: Kinds the recompute proposes (and supersedes when the data moves on).
+    MACHINE_KINDS = (Kind.AWARD, Kind.FLAG, Kind.RESTORE)
+    #: Kinds that publish a certification when approved.
+    PUBLISHING_KINDS = (Kind.AWARD, Kind.GRANT)
+
+    batch = models.ForeignKey(
+        DecisionBatch, verbose_name=_("認定決裁"), on_delete=models.PROTECT, related_name="lines"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
+        related_name="certification_proposals",
+    )
+    kind = models.CharField(_("内容"), max_length=10, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(_("認定レベル"), choices=Level.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("認定年度"))
+    #: The certification a flag, restore or revoke is about.
+    certification = models.ForeignKey(
+        Certification,
+        verbose_name=_("対象の認定"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision_lines",
+    )
+    evidence = models.JSONField(_("根拠"), default=dict, blank=True)
+    reason = models.TextField(_("理由"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reject_reason = models.TextField(_("却下の理由"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("決裁者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("決裁操作日時"), null=True, blank=True)
+    #: The certification an approved award or grant published.
+    published = models.OneToOneField(
+        Certification,
+        verbose_name=_("発行した認定"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("認定決裁の明細")
+        verbose_name_plural = _("認定決裁の明細")
+        ordering = ["batch", "user__last_name_kana", "user__first_name_kana", "level", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "level", "kind"],
+                condition=Q(status="pending"),
+                name="decisionline_one_pending_per_person_level_kind",
+                violation_error_message=_(
+                    "この職員のこのレベルには、同じ内容の決裁待ちの起案が既にあります。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="decisionline_rejected_has_reason",
+                violation_error_message=_("却下の理由を入力してください。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["grant", "revoke"]) | ~Q(reason=""),
+                name="decisionline_manual_has_reason",
+                violation_error_message=_("理由を入力してください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["award", "grant"]) | Q(certification__isnull=False),
+                name="decisionline_change_names_its_certification",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending")
+                | Q(status="superseded")
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="decisionline_decided_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=Q(published__isnull=True)
+                | Q(status="approved", kind__in=["award", "grant"]),
+                name="decisionline_only_approved_awards_publish",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "user"])]
+
+    def __str__(self):
+        return f"{self.user} {self.get_kind_display()} {self.get_level_display()}"

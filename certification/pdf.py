@@ -13,18 +13,17 @@ import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from accounts.fiscal import fiscal_year_label, wareki_date
+from accounts.fiscal import era_code, fiscal_year_label, wareki_date
 
 from .models import Certification
 
 
 def certificate_number(cert: Certification) -> str:
-    """e.g. R6-1A2B3C4D: the 年度 (令和 year) and the first 8 hex digits of the UUID."""
-    year = cert.fiscal_year - 2018
-    prefix = f"R{year}" if year >= 1 else str(cert.fiscal_year)
-    return f"{prefix}-{cert.public_id.hex[:8].upper()}"
+    """e.g. R6-1A2B3C4D: the 年度 in the era (`accounts.fiscal.era_code`) and the first 8
+    hex digits of the UUID."""
+    return f"{era_code(cert.fiscal_year)}-{cert.public_id.hex[:8].upper()}"
 
 
 def verify_url(cert: Certification) -> str:
@@ -45,7 +44,7 @@ def render_certificate(cert: Certification) -> bytes:
     from weasyprint import HTML  # heavy import, only when a certificate is made
 
     with translation.override("ja"):
-        awarded_on = timezone.localtime(cert.created_at).date()
+        awarded_on = cert.decided_on  # 認定日 is the 決裁日
         url = verify_url(cert)
         html = render_to_string(
             "certification/certificate_pdf.html",

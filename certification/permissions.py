@@ -1,6 +1,6 @@
 """Who may see what of certification."""
 
-from accounts.permissions import is_city_staff, is_programme_admin
+from accounts.permissions import is_city_staff, is_hr_admin, is_programme_admin
 
 from .models import Certification
 
@@ -21,4 +21,29 @@ def can_download_certificate(user, certification: Certification) -> bool:
     return (
         certification.user_id == getattr(user, "pk", None)
         and certification.status != Certification.Status.REVOKED
+    )
+
+
+def can_decide_certifications(user) -> bool:
+    """認定決裁 (approve or reject proposals, propose grants and revocations): HR admins
+    whose account is active."""
+    return bool(getattr(user, "is_active", False)) and is_hr_admin(user)
+
+
+def concerns(user, person_id: int | None) -> bool:
+    """Four eyes: nobody decides about themself."""
+    return person_id is not None and getattr(user, "pk", None) == person_id
+
+
+def two_person_rule_blocks(user, *, prepared_by_id: int | None, other_decider_exists: bool) -> bool:
+    """With `CERTIFICATION_TWO_PERSON_RULE` on, the HR admin who prepared a proposal does
+    not decide it while another active HR admin exists (`other_decider_exists`). The
+    machine's proposals (prepared_by None) are anyone's to decide."""
+    from django.conf import settings
+
+    return (
+        settings.CERTIFICATION_TWO_PERSON_RULE
+        and prepared_by_id is not None
+        and prepared_by_id == getattr(user, "pk", None)
+        and other_decider_exists
     )

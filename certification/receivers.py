@@ -16,8 +16,8 @@ from evaluations.signals import (
     report_meeting_reopened,
 )
 
+from .enqueue import enqueue_recompute_users
 from .services import mark_stale
-from .tasks import enqueue_recompute_users
 
 
 def mark_and_enqueue(user_ids) -> None:

@@ -541,10 +541,34 @@ def _label_params(rule_set: RuleSet, year: int | None) -> dict[str, Any]:
     }
 
 
+#: The one home of each condition's wording (Japanese msgids: the portal translates them
+#: with gettext; `%(name)s` fields come from the condition's params).
+CONDITION_TEXT = {
+    "holds_advisor": "DXアドバイザーに認定されている",
+    "holds_expert": "DXエキスパートに認定されている",
+    "qualifying_participation": (
+        "チームのメンバーまたはリーダーとしてプロジェクトに参加し、"
+        "報告会で%(report_threshold)s点以上の評価を得る"
+    ),
+    "leadership_after_advisor": (
+        "DXアドバイザーに認定された翌年度以降に、リーダーとして報告会で"
+        "%(report_threshold)s点以上、リーダーシップ評価で%(leadership_threshold)s点以上を得る"
+    ),
+    "consecutive_leadership": (
+        "2年度連続でリーダーとして報告会%(report_threshold)s点以上・"
+        "リーダーシップ評価%(leadership_threshold)s点以上を得る"
+    ),
+}
+
+
+def _worded(code: str, params: Mapping[str, Any]) -> str:
+    return CONDITION_TEXT[code] % params
+
+
 def _holds_condition(level: Level) -> Condition:
     return Condition(
         code=f"holds_{level.code}",
-        label=f"{level.label}に認定されている",
+        label=_worded(f"holds_{level.code}", {}),
         state=MET,
         params={"level": level.code},
     )
@@ -553,10 +577,7 @@ def _holds_condition(level: Level) -> Condition:
 def _advisor_progress(years: _Years, rule_set: RuleSet, year: int | None) -> list[Condition]:
     params = _label_params(rule_set, year)
     state = _combine(years.participation_state(y) for y in years.years)
-    label = (
-        "チームのメンバーまたはリーダーとしてプロジェクトに参加し、"
-        f"報告会で{format_number(rule_set.report_threshold)}点以上の評価を得る"
-    )
+    label = _worded("qualifying_participation", params)
     return [Condition(code="qualifying_participation", label=label, state=state, params=params)]
 
 
@@ -578,11 +599,7 @@ def _expert_progress(
     else:
         state = UNMET
     params = _label_params(rule_set, year) | {"advisor_fiscal_year": advisor_year}
-    label = (
-        f"{Level.ADVISOR.label}に認定された翌年度以降に、リーダーとして報告会で"
-        f"{format_number(rule_set.report_threshold)}点以上、リーダーシップ評価で"
-        f"{format_number(rule_set.leadership_threshold)}点以上を得る"
-    )
+    label = _worded("leadership_after_advisor", params)
     return [
         _holds_condition(Level.ADVISOR),
         Condition(code="leadership_after_advisor", label=label, state=state, params=params),
@@ -599,11 +616,7 @@ def _specialist_progress(years: _Years, rule_set: RuleSet, year: int | None) -> 
     else:
         state = UNMET
     params = _label_params(rule_set, year) | {"consecutive_years": 2}
-    label = (
-        "2年度連続でリーダーとして報告会"
-        f"{format_number(rule_set.report_threshold)}点以上・リーダーシップ評価"
-        f"{format_number(rule_set.leadership_threshold)}点以上を得る"
-    )
+    label = _worded("consecutive_leadership", params)
     return [
         _holds_condition(Level.EXPERT),
         Condition(code="consecutive_leadership", label=label, state=state, params=params),

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Sum
+from django.utils.translation import gettext
 
 from accounts.models import User
 from evaluations.models import (
@@ -44,7 +45,7 @@ from evaluations.models import (
 from projects.models import MeasuredEffect, Membership, Team
 
 from . import rules
-from .models import Certification, RuleSet
+from .models import Certification, DecisionLine, Level, RuleSet
 
 #: Rows fetched per round trip when streaming large result sets.
 ITERATOR_CHUNK = 10000
@@ -69,9 +70,6 @@ class Gathered:
     prior: dict[int, list[rules.PriorAward]] = field(default_factory=dict)
     rule_sets: dict[int, rules.RuleSet] = field(default_factory=dict)
     teams: dict[int, TeamInfo] = field(default_factory=dict)
-
-    def user_ids(self) -> set[int]:
-        return set(self.participations) | set(self.prior)
 
 
 def rule_sets() -> dict[int, rules.RuleSet]:
@@ -288,3 +286,86 @@ def held_certifications_for_export():
             "user__department__code", "user__last_name_kana", "user__first_name_kana", "level"
         )
     )
+
+
+def pending_awards_of(*, user: User):
+    """A person's pending proposals that would give them a level (award or grant): shown
+    as 「認定予定（決裁待ち）」, never as held (one query)."""
+    return list(
+        DecisionLine.objects.filter(
+            user=user,
+            status=DecisionLine.Status.PENDING,
+            kind__in=DecisionLine.PUBLISHING_KINDS,
+        ).order_by("level")
+    )
+
+
+def rule_set_for(data: Gathered, year: int) -> rules.RuleSet:
+    """The 年度's rule set, or the defaults when the year has no row."""
+    return data.rule_sets.get(year) or rules.RuleSet(fiscal_year=year)
+
+
+@dataclass
+class Standing:
+    """Where a person stands: what they hold, what is pending, and what comes next."""
+
+    current: Certification | None
+    floor: int | None  # the lowest level HR revoked (rules: nothing above it by machine)
+    next_level: Level | None
+    upcoming: list  # levels the data supports that are neither held nor pending
+    show_checklist: bool
+
+
+def standing(*, certs: list[Certification], outcome: rules.Outcome, pending) -> Standing:
+    """Pure reading of a person's certifications, live outcome and pending proposals."""
+    held = [c for c in certs if c.status in Certification.HELD]
+    current = max(held, key=lambda c: c.level, default=None)
+    # A level HR revoked (and everything above it) is never awarded by the machine again.
+    floor = revocation_floor((c.level, c.status) for c in certs)
+    pending_levels = {line.level for line in pending}
+    upcoming = [
+        a
+        for a in outcome.awards
+        if (floor is None or int(a.level) < floor) and int(a.level) not in pending_levels
+    ]
+    # The checklist is for the level above everything held, pending AND about to be
+    # proposed (`outcome.awards`), so the heading names that same level.
+    top = max(
+        [c.level for c in held] + [int(a.level) for a in outcome.awards] + list(pending_levels),
+        default=None,
+    )
+    if top is None:
+        next_level = Level.ADVISOR
+    elif top < Level.SPECIALIST:
+        next_level = Level(top + 1)
+    else:
+        next_level = None
+    # Past a revoked level only HR can grant: no checklist would mean anything.
+    show = not (floor is not None and (next_level is None or next_level >= floor))
+    return Standing(current, floor, next_level, upcoming, show)
+
+
+def certified_table(levels: list[int]) -> dict:
+    """The dashboard's pivot: held certifications per 年度 × department (rows, with a
+    count per level), per 年度 (for the chart) and in total (one query)."""
+    counts = certified_counts()
+    no_department = gettext("（所属なし）")
+    table: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    per_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        department = row["department"] or no_department
+        table[(row["fiscal_year"], department)][row["level"]] += row["count"]
+        per_year[row["fiscal_year"]][row["level"]] += row["count"]
+    years = sorted(per_year)
+    rows = [
+        {
+            "fiscal_year": year,
+            "department": department,
+            "counts": [cells.get(level, 0) for level in levels],
+            "total": sum(cells.values()),
+        }
+        for (year, department), cells in sorted(table.items())
+    ]
+    totals = [sum(per_year[y].get(level, 0) for y in years) for level in levels]
+    per_level = [[per_year[y].get(level, 0) for y in years] for level in levels]
+    return {"rows": rows, "totals": totals, "years": years, "per_level": per_level}

@@ -1,32 +1,21 @@
 """Celery tasks: thin wrappers around `certification.services`, taking primary keys.
 
-All are idempotent (the recompute writes only a difference), acknowledged late (a worker
-lost mid-task means the task runs again, harmlessly) and retried with exponential
-backoff and jitter on transient errors only.
+All are idempotent (the recompute writes only a difference; an award e-mail is marked
+sent once sent), acknowledged late (a worker lost mid-task means the task runs again,
+harmlessly) and retried with exponential backoff and jitter on transient errors only.
+Queueing lives in `certification.enqueue` (no services there, no import circle).
 """
 
 import logging
 
-import kombu.exceptions
-import redis.exceptions
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from . import services
+from .enqueue import TRANSIENT_ERRORS
 from .models import RecomputeRun, StaleUser
 
 logger = logging.getLogger(__name__)
-
-#: The broker is unreachable: enqueueing failed.
-BROKER_ERRORS = (
-    kombu.exceptions.OperationalError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    ConnectionRefusedError,
-)
-#: Worth retrying: the database or the broker hiccuped.
-TRANSIENT_ERRORS = (OperationalError, *BROKER_ERRORS)
 
 RETRY = {
     "acks_late": True,
@@ -46,13 +35,13 @@ def recompute_users(user_ids: list[int]) -> dict:
 
 @shared_task(name="certification.recompute_all", **RETRY)
 def recompute_all(run_id: int) -> dict:
-    """Recompute everyone, reporting progress on RecomputeRun `run_id`. A finished run is
-    not run again (a redelivered message is a no-op)."""
+    """Recompute everyone (or the run's `user_ids`), reporting progress on RecomputeRun
+    `run_id`. A finished run is not run again (a redelivered message is a no-op)."""
     run = RecomputeRun.objects.filter(pk=run_id).first()
     if run is None or run.status == RecomputeRun.Status.DONE:
         return {}
     try:
-        return services.certifications_recompute(run=run)
+        return services.certifications_recompute(run=run, user_ids=run.user_ids)
     except TRANSIENT_ERRORS:
         raise  # retried; the run stays "running" and restarts from zero
     except Exception:
@@ -72,34 +61,17 @@ def recompute_stale() -> dict:
     return services.certifications_recompute(user_ids=user_ids)
 
 
-@shared_task(name="certification.send_award_emails", acks_late=True)
+_MAIL_RETRY = {**RETRY, "autoretry_for": (*TRANSIENT_ERRORS, services.AwardEmailsFailed)}
+
+
+@shared_task(name="certification.send_award_emails", **_MAIL_RETRY)
 def send_award_emails(certification_ids: list[int]) -> int:
-    """Announce new certifications by email. Not retried automatically: a retry after a
-    partial send would email some people twice; a failure is logged by the service."""
+    """Announce new certifications by e-mail. Retried: only mails still owed are sent
+    again (each is marked when sent), so a retry never mails anyone twice on purpose."""
     return services.send_award_emails(certification_ids=certification_ids)
 
 
-def enqueue_award_emails(certification_ids: list[int]) -> None:
-    """Queue the award emails; with the broker down, send them in this process instead
-    (the awards are committed already, and the people should still hear of them)."""
-    try:
-        send_award_emails.delay(sorted(certification_ids))
-    except BROKER_ERRORS:
-        logger.warning("award emails not queued (broker down); sending inline")
-        services.send_award_emails(certification_ids=certification_ids)
-
-
-def enqueue_recompute_users(user_ids: list[int]) -> bool:
-    """Queue `recompute_users`; if the broker is down, log (ids only) and return False.
-    Callers have marked the people stale first, so the nightly sweep catches up."""
-    try:
-        recompute_users.delay(sorted(user_ids))
-    except BROKER_ERRORS as error:
-        logger.warning(
-            "certification recompute not queued (broker down: %s); %d users stay stale: %s",
-            type(error).__name__,
-            len(user_ids),
-            sorted(user_ids),
-        )
-        return False
-    return True
+@shared_task(name="certification.send_owed_award_emails", **_MAIL_RETRY)
+def send_owed_award_emails() -> int:
+    """Hourly sweep: every award e-mail still owed (the broker or SMTP was down)."""
+    return services.send_award_emails()

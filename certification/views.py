@@ -1,11 +1,8 @@
-from collections import defaultdict
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -25,25 +22,6 @@ STATE_LABELS = {
     rules.PENDING: (gettext_lazy("評価待ち"), "warning"),
 }
 
-# The rules are pure Python and word their conditions in Japanese; the page words them
-# through gettext from each condition's code and numbers, so English readers get English.
-CONDITION_LABELS = {
-    "holds_advisor": gettext_lazy("DXアドバイザーに認定されている"),
-    "holds_expert": gettext_lazy("DXエキスパートに認定されている"),
-    "qualifying_participation": gettext_lazy(
-        "チームのメンバーまたはリーダーとしてプロジェクトに参加し、"
-        "報告会で%(report_threshold)s点以上の評価を得る"
-    ),
-    "leadership_after_advisor": gettext_lazy(
-        "DXアドバイザーに認定された翌年度以降に、リーダーとして報告会で"
-        "%(report_threshold)s点以上、リーダーシップ評価で%(leadership_threshold)s点以上を得る"
-    ),
-    "consecutive_leadership": gettext_lazy(
-        "2年度連続でリーダーとして報告会%(report_threshold)s点以上・"
-        "リーダーシップ評価%(leadership_threshold)s点以上を得る"
-    ),
-}
-
 
 def _state(state: str) -> dict:
     label, colour = STATE_LABELS[state]
@@ -51,13 +29,12 @@ def _state(state: str) -> dict:
 
 
 def _condition_label(condition) -> str:
-    template = CONDITION_LABELS.get(condition.code)
+    """The condition in the reader's language: its wording lives in
+    `rules.CONDITION_TEXT` (Japanese msgids), translated here."""
+    template = rules.CONDITION_TEXT.get(condition.code)
     if template is None:
         return condition.label
-    try:
-        return str(template) % condition.params
-    except (KeyError, TypeError, ValueError):
-        return condition.label
+    return _(template) % condition.params
 
 
 @login_required
@@ -70,21 +47,9 @@ def my_certification(request):
     user = request.user
     certs = list(selectors.certifications_of(user=user))
     outcome, data = selectors.decide_for(user=user, certifications=certs)
+    pending = selectors.pending_awards_of(user=user)
+    standing = selectors.standing(certs=certs, outcome=outcome, pending=pending)
     threshold = settings.LEADERSHIP_ANONYMITY_THRESHOLD
-    held = [c for c in certs if c.status in Certification.HELD]
-    current = max(held, key=lambda c: c.level, default=None)
-    # A level HR revoked (and everything above it) is never awarded by the machine again.
-    floor = selectors.revocation_floor((c.level, c.status) for c in certs)
-    upcoming = [a for a in outcome.awards if floor is None or int(a.level) < floor]
-    # The checklist is for the level above everything held AND about to be recorded
-    # (`outcome.awards`), so the heading names that same level.
-    top = max([c.level for c in held] + [int(a.level) for a in outcome.awards], default=None)
-    if top is None:
-        next_level = Level.ADVISOR
-    elif top < Level.SPECIALIST:
-        next_level = Level(top + 1)
-    else:
-        next_level = None
     rows = []
     for cert in certs:
         rows.append(
@@ -99,7 +64,7 @@ def my_certification(request):
     for p in sorted(
         data.participations.get(user.pk, []), key=lambda p: (p.fiscal_year, str(p.team))
     ):
-        rule_set = data.rule_sets.get(p.fiscal_year) or rules.RuleSet(fiscal_year=p.fiscal_year)
+        rule_set = selectors.rule_set_for(data, p.fiscal_year)
         report = rules.report_score(p, rule_set)
         lead = rules.leadership_score(p, rule_set)
         team = data.teams.get(p.team)
@@ -125,17 +90,23 @@ def my_certification(request):
         request,
         "certification/certification_mine.html",
         {
-            "current": current,
+            "current": standing.current,
             "rows": rows,
-            "next_level": next_level,
-            # Past a revoked level only HR can grant: no checklist would mean anything.
-            "checklist": []
-            if floor is not None and (next_level is None or next_level >= floor)
-            else [
+            "next_level": standing.next_level,
+            "checklist": [
                 {"label": _condition_label(c), "state": _state(c.state)} for c in outcome.progress
+            ]
+            if standing.show_checklist
+            else [],
+            "revoked_floor": Level(standing.floor) if standing.floor is not None else None,
+            "upcoming": standing.upcoming,
+            "pending": [
+                {
+                    "line": line,
+                    "summary": evidence.summary(line.evidence, leadership_min_raters=threshold),
+                }
+                for line in pending
             ],
-            "revoked_floor": Level(floor) if floor is not None else None,
-            "upcoming": upcoming,
             "participations": participations,
             "anonymity_threshold": threshold,
         },
@@ -168,7 +139,13 @@ def verify(request, public_id):
     """Public check of a certificate: name, level, date and status. Nothing else."""
     cert = get_object_or_404(
         Certification.objects.select_related("user").only(
-            "public_id", "level", "status", "created_at", "user__last_name", "user__first_name"
+            "public_id",
+            "level",
+            "status",
+            "fiscal_year",
+            "decided_on",
+            "user__last_name",
+            "user__first_name",
         ),
         public_id=public_id,
     )
@@ -178,7 +155,9 @@ def verify(request, public_id):
         {
             "name": cert.user.full_name,
             "level": cert.get_level_display(),
-            "awarded_on": timezone.localtime(cert.created_at).date(),
+            # 認定日 is the 決裁日: the day the decision was taken.
+            "awarded_on": cert.decided_on,
+            "year": fiscal_year_label(cert.fiscal_year),
             # 要確認 is HR's internal review state: until HR decides, the certificate holds.
             "status": Certification.Status.REVOKED.label
             if cert.status == Certification.Status.REVOKED
@@ -195,31 +174,13 @@ def dashboard(request):
     (two aggregate queries)."""
     if not permissions.can_view_dashboard(request.user):
         raise PermissionDenied
-    counts = selectors.certified_counts()
     levels = list(Level)
-    no_department = _("（所属なし）")
-    table: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for row in counts:
-        department = row["department"] or no_department
-        table[(row["fiscal_year"], department)][row["level"]] += row["count"]
-        per_year[row["fiscal_year"]][row["level"]] += row["count"]
-    years = sorted(per_year)
-    table_rows = [
-        {
-            "fiscal_year": year,
-            "department": department,
-            "counts": [cells.get(level, 0) for level in levels],
-            "total": sum(cells.values()),
-        }
-        for (year, department), cells in sorted(table.items())
-    ]
-    totals = [sum(per_year[y].get(level, 0) for y in years) for level in levels]
+    table = selectors.certified_table(levels)
     chart = {
-        "labels": [fiscal_year_label(y) for y in years],
+        "labels": [fiscal_year_label(y) for y in table["years"]],
         "datasets": [
-            {"label": str(level.label), "data": [per_year[y].get(level, 0) for y in years]}
-            for level in levels
+            {"label": str(level.label), "data": data}
+            for level, data in zip(levels, table["per_level"], strict=True)
         ],
         "y_label": _("認定者数（人）"),
     }
@@ -229,9 +190,9 @@ def dashboard(request):
         "certification/certification_dashboard.html",
         {
             "levels": levels,
-            "table_rows": table_rows,
-            "totals": totals,
-            "grand_total": sum(totals),
+            "table_rows": table["rows"],
+            "totals": table["totals"],
+            "grand_total": sum(table["totals"]),
             "chart": chart,
             "effects": effects,
         },

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group
 from django.db.models import F
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Department, Grade, User
@@ -313,3 +314,4 @@ class CertificationFactory(DjangoModelFactory):
     status = Certification.Status.ACTIVE
     source = Certification.Source.AUTOMATIC
     evidence = factory.LazyFunction(dict)
+    announced_at = factory.LazyFunction(timezone.now)

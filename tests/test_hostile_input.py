@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Department, User
-from certification.models import Certification, Level
+from certification.models import Certification, DecisionLine, Level
 from evaluations.models import Criterion, Evaluation, Perspective, Presentation, ReportMeeting
 from projects.models import MeasuredEffect, Project, Team
 from tests.hostile.support import (
@@ -143,7 +143,13 @@ def _reason_action(action, *, decision=False):
         "hr_admin",
         fields,
         static=lambda w: {"action": action, "index": "0"},
-        writes=("certification.Certification",),
+        # Revocations are proposals (認定決裁); "keep" changes the certification at once.
+        writes=(
+            "certification.Certification",
+            "certification.DecisionBatch",
+            "certification.DecisionLine",
+            "accounts.AuditEntry",
+        ),
         note=f"admin action {action}",
     )
 
@@ -160,7 +166,8 @@ def _grant(url_name):
             "fiscal_year": integer(2000, 2100),
             "reason": text(2000),
         },
-        writes=("certification.Certification",),
+        # A grant is a proposal (認定決裁): nothing is published until decided.
+        writes=("certification.DecisionBatch", "certification.DecisionLine", "accounts.AuditEntry"),
     )
 
 
@@ -494,9 +501,33 @@ FORMS: dict[str, Form] = {
             "_selected_action": many(list(Certification.objects.values_list("pk", flat=True)))
         },
         static=lambda w: {"action": "recompute_action", "index": "0"},
-        writes=("certification.Certification", "certification.StaleUser"),
+        # Queued as a run; in approval mode (the default) the run proposes.
+        writes=(
+            "certification.RecomputeRun",
+            "certification.StaleUser",
+            "certification.DecisionBatch",
+            "certification.DecisionLine",
+        ),
         examples=8,
         some_refused=False,
+    ),
+    "admin:certification_decisionbatch_change": Form(
+        "admin:certification_decisionbatch_change",
+        "hr_admin",
+        lambda w: {
+            "decided_on": date(),
+            "decision_number": text(50),
+            "reject": many(list(DecisionLine.objects.values_list("pk", flat=True)) + [2**40]),
+            "reject_reason": text(2000),
+        },
+        kwargs=lambda w: {"object_id": w.decision_line.batch_id},
+        writes=(
+            "certification.Certification",
+            "certification.DecisionBatch",
+            "certification.DecisionLine",
+            "accounts.AuditEntry",
+        ),
+        note="the preparer may approve (no second HR admin in this world)",
     ),
     "admin:certification_certification_change": Form(
         "admin:certification_certification_change",
@@ -723,9 +754,12 @@ def _poison(world):
     )
     from certification import services as certification_services
 
-    certification_services.certification_revoke(
+    line = certification_services.certification_revoke_propose(
         certification=world.certification, reason=f"R{PAYLOAD}", by=world.hr_admin
     )
+    from tests.certification.helpers import approve
+
+    approve(line)
 
 
 XSS_PAGES = [

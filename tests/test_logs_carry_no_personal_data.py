@@ -34,6 +34,11 @@ def test_scoring_closing_and_certifying_log_no_names_comments_or_scores(
                 )
         evaluation_services.meeting_close(meeting=meeting, by=organiser)
         certifications_recompute(notify=True)
+        # 認定決裁: an HR admin approves the proposal, which publishes and mails.
+        from certification.models import DecisionBatch
+        from tests.certification.helpers import approve
+
+        approve(DecisionBatch.objects.get())
 
     assert member.certifications.exists()
     assert "recompute" in caplog.text  # the logs were captured, with ids and counts

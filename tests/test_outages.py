@@ -9,7 +9,7 @@
 import pytest
 
 from certification import rules
-from certification.models import Certification, RecomputeRun, StaleUser
+from certification.models import Certification, DecisionLine, RecomputeRun, StaleUser
 from certification.selectors import gather
 from evaluations import services as evaluation_services
 from evaluations.models import Perspective, ReportMeeting
@@ -76,11 +76,18 @@ def test_a_meeting_closed_while_redis_is_down_is_certified_once_redis_returns(
         )
         assert swept.returncode == 0, swept.stderr[-2000:]
 
+        # Approval mode (the default): the recompute proposes each member's award.
         assert wait_until(
-            lambda: Certification.objects.filter(user_id__in=members).count() == len(members),
+            lambda: (
+                DecisionLine.objects.filter(
+                    user_id__in=members, kind="award", status="pending"
+                ).count()
+                == len(members)
+            ),
             90,
         ), worker.log_path.read_text()[-3000:]
         assert not StaleUser.objects.exists()
+        assert not Certification.objects.exists()  # nothing published before HR decides
     finally:
         worker.stop()
         redis.stop()
@@ -131,11 +138,13 @@ def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_no_duplicates(
         worker.stop()
         redis.stop()
 
-    held = list(
-        Certification.objects.filter(status__in=Certification.HELD).values_list(
+    # Approval mode (the default): the runs propose; one pending award per person × level.
+    proposed = list(
+        DecisionLine.objects.filter(kind="award", status="pending").values_list(
             "user_id", "level", "fiscal_year"
         )
     )
     assert killed_at[0] <= killed_at[1]
-    assert len(held) == len(set(held)), "duplicate certifications"
-    assert set(held) == expected_awards()
+    assert len(proposed) == len(set(proposed)), "duplicate proposals"
+    assert set(proposed) == expected_awards()
+    assert not Certification.objects.exists()

@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.recompute_stale",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Award e-mails still owed (the broker or SMTP was down when they were published).
+    "certification-award-emails": {
+        "task": "certification.send_owed_award_emails",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Security (production unless DEBUG) ------------------------------------------------
@@ -312,5 +317,13 @@ LOGGING = {
 CERTIFICATE_ISSUER = env.str("CERTIFICATE_ISSUER", default="真岡市長 石坂 真一")
 CITY_NAME = env.str("CITY_NAME", default="真岡市")
 LEADERSHIP_ANONYMITY_THRESHOLD = env.int("LEADERSHIP_ANONYMITY_THRESHOLD", default=3)
+# 認定決裁: "approval" (the recompute proposes, an HR admin decides with 決裁日 and 決裁番号)
+# or "automatic" (the recompute publishes at once, 決裁日 = the day of the recompute).
+CERTIFICATION_PUBLISH_MODE = env.str("CERTIFICATION_PUBLISH_MODE", default="approval")
+if CERTIFICATION_PUBLISH_MODE not in ("approval", "automatic"):
+    raise ImproperlyConfigured("CERTIFICATION_PUBLISH_MODE must be 'approval' or 'automatic'.")
+# Four eyes: the HR admin who prepared a proposal does not approve it while another active
+# HR admin exists. On by default in production.
+CERTIFICATION_TWO_PERSON_RULE = env.bool("CERTIFICATION_TWO_PERSON_RULE", default=not DEBUG)
 DISAGREEMENT_STDEV = env.float("DISAGREEMENT_STDEV", default=20.0)
 MATERIALS_MAX_BYTES = env.int("MATERIALS_MAX_BYTES", default=20 * 1024 * 1024)

@@ -22,6 +22,10 @@ admin.logentry                          ----  ----      ----            ----    
 auth.group                              ----  ----      ----            ----      ----
 auth.permission                         ----  ----      ----            ----      ----
 certification.certification             ----  ----      ----            v---      vac-
+certification.decisionbatch             ----  ----      ----            ----      ----
+certification.decisionline              ----  ----      ----            ----      ----
+certification.historicaldecisionbatch   ----  ----      ----            ----      ----
+certification.historicaldecisionline    ----  ----      ----            ----      ----
 certification.historicalcertification   ----  ----      ----            ----      ----
 certification.historicalruleset         ----  ----      ----            ----      ----
 certification.recomputerun              ----  ----      ----            v---      v---

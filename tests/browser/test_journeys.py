@@ -24,6 +24,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.fiscal import wareki_date
 from accounts.models import Grade
 from accounts.roles import Role
 from certification.models import Certification, Level
@@ -44,6 +45,8 @@ PROBLEM = "転入届の記入に平均25分かかり、窓口の待ち時間が�
 EXECUTIVE_POINTS = (4, 5, 3)
 EXPERT_POINT = 4
 RECOMPUTE_WAIT_S = 30
+#: The 決裁日 the second HR admin gives: the certificate's 認定日.
+DECIDED_ON = datetime.date(2025, 3, 28)
 SLIDES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -64,6 +67,15 @@ def _world():
         first_name="恵",
         last_name_kana="サイトウ",
         first_name_kana="メグミ",
+    )
+    # The second HR admin decides the recompute's proposal (認定決裁).
+    decider = factories.UserFactory(
+        roles=[Role.STAFF, Role.HR_ADMIN],
+        employee_number="10004",
+        last_name="石川",
+        first_name="真理",
+        last_name_kana="イシカワ",
+        first_name_kana="マリ",
     )
     department = factories.DepartmentFactory(code="D0110", name="市民課")
     leader = factories.UserFactory(
@@ -146,6 +158,7 @@ def _world():
     return {
         "organiser": organiser,
         "hr_admin": hr_admin,
+        "decider": decider,
         "leader": leader,
         "member": member,
         "executives": executives,
@@ -318,6 +331,36 @@ def _journey_meeting(w, org: Page, sign_in, shoot):
 # --- 3. the recompute, my certification, the 認定証 and its verify page --------------------
 
 
+def _journey_decision(w, sign_in, shoot, task_worker):
+    """The worker's recompute proposes; the second HR admin approves it in the admin with
+    a 決裁日 and 決裁番号. Until then the member's level is only 認定予定（決裁待ち）."""
+    from certification.models import DecisionBatch
+
+    deadline = time.monotonic() + RECOMPUTE_WAIT_S
+    while not DecisionBatch.objects.filter(status="pending").exists():
+        if time.monotonic() > deadline:
+            log = task_worker.log[-3000:] if task_worker else "(eager)"
+            pytest.fail(f"no proposal after {RECOMPUTE_WAIT_S}s; worker log:\n{log}")
+        time.sleep(0.5)
+    assert not Certification.objects.filter(user=w["member"]).exists()
+    page = sign_in(w["member"])
+    _nav(page, "わたしの認定")
+    expect(page.locator("#pending-heading")).to_have_text("認定予定（決裁待ち）")
+    expect(page.locator("section[aria-labelledby=current-heading]")).to_contain_text(
+        "まだ認定はありません。"
+    )
+    batch = DecisionBatch.objects.get(status="pending")
+    hr = sign_in(w["decider"])
+    hr.goto(f"/admin/certification/decisionbatch/{batch.pk}/change/")
+    expect(hr.locator("#decision-lines")).to_contain_text("荒井 美咲")
+    hr.get_by_label("決裁日").fill(DECIDED_ON.isoformat())
+    hr.get_by_label("決裁番号").fill("真DX認第41号")
+    shoot(hr, "3-certificate", "00-decision")
+    hr.get_by_role("button", name="決裁する（チェックした明細は却下）").click()
+    expect(hr.locator(".messagelist")).to_contain_text("決裁しました")
+    expect(hr.locator("#batch-status")).to_have_text("決裁済み")
+
+
 def _journey_certificate(w, sign_in, shoot, task_worker):
     member = w["member"]
     page = sign_in(member)
@@ -367,6 +410,8 @@ def _journey_certificate(w, sign_in, shoot, task_worker):
     assert "荒井美咲" in glyphs, text
     assert "DXアドバイザー" in glyphs, text
     assert f"/verify/{cert.public_id}/" in glyphs, text
+    assert "認定日令和" in glyphs and wareki_date(DECIDED_ON).replace(" ", "") in glyphs, text
+    assert "認定年度令和6年度" in glyphs, text
 
     # The QR's page is public: someone checking the certificate is not signed in.
     public = sign_in(None)
@@ -376,6 +421,8 @@ def _journey_certificate(w, sign_in, shoot, task_worker):
     expect(card).to_contain_text("荒井 美咲")
     expect(card).to_contain_text("DXアドバイザー")
     expect(card.locator("strong")).to_have_text("有効")
+    expect(card).to_contain_text("令和6年度")
+    expect(card).to_contain_text(wareki_date(DECIDED_ON))
     expect(public.get_by_text("この認定は取り消されています。")).to_have_count(0)
     expect(card).not_to_contain_text("20001")  # nothing personal beyond name and level
     shoot(public, "3-certificate", "03-verify-active")
@@ -398,16 +445,26 @@ def _journey_revoke(w, cert, public: Page, sign_in, shoot):
     expect(rows.first).to_contain_text("DXアドバイザー")
     shoot(hr, "4-revoke", "01-admin-search-by-reading")
     rows.first.locator("input.action-select").check()
-    hr.locator("select[name=action]").select_option(label="認定を取り消す")
+    hr.locator("select[name=action]").select_option(label="認定の取消を起案する")
     hr.locator("button[name=index]").click()
-    expect(hr.get_by_role("heading", name="認定を取り消す")).to_be_visible()
+    expect(hr.get_by_role("heading", name="認定の取消を起案する")).to_be_visible()
     expect(hr.locator("#content")).to_contain_text("荒井 美咲（20001）DXアドバイザー 令和6年度")
     hr.get_by_label("理由").fill("報告会の評価に集計誤りが判明したため")
     shoot(hr, "4-revoke", "02-reason")
     hr.get_by_role("button", name="確定する").click()
-    expect(hr.locator(".messagelist")).to_contain_text("1件の認定を取り消しました。")
-    expect(hr.locator("#result_list")).to_contain_text("取消")
-    shoot(hr, "4-revoke", "03-revoked")
+    expect(hr.locator(".messagelist")).to_contain_text("1件の認定の取消を起案しました。")
+    cert.refresh_from_db()
+    assert cert.status == Certification.Status.ACTIVE  # until another HR admin decides
+    from certification.models import DecisionLine
+
+    line = DecisionLine.objects.get(certification=cert, kind="revoke")
+    decider = sign_in(w["decider"])
+    decider.goto(f"/admin/certification/decisionbatch/{line.batch_id}/change/")
+    decider.get_by_label("決裁日").fill(DECIDED_ON.isoformat())
+    decider.get_by_label("決裁番号").fill("真DX認第42号")
+    decider.get_by_role("button", name="決裁する（チェックした明細は却下）").click()
+    expect(decider.locator(".messagelist")).to_contain_text("決裁しました")
+    shoot(decider, "4-revoke", "03-revoked")
 
     public.reload()
     expect(public.get_by_role("status")).to_have_text("この認定は取り消されています。")
@@ -423,6 +480,7 @@ def test_a_year_of_the_programme_in_a_browser(live_server, sign_in, shoot, task_
     org = _journey_apply_and_worksheet(w, sign_in, shoot)
     assert Membership.objects.get(user=w["member"]).status == Membership.Status.APPROVED
     _journey_meeting(w, org, sign_in, shoot)
+    _journey_decision(w, sign_in, shoot, task_worker)
     cert, public = _journey_certificate(w, sign_in, shoot, task_worker)
     _journey_revoke(w, cert, public, sign_in, shoot)
     assert sign_in.problems == [], "\n".join(sign_in.problems)

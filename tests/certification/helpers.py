@@ -88,3 +88,26 @@ def scored_team(
             score=Decimal(str(score)),
         )
     return team
+
+
+_numbers = iter(range(1, 10**6))
+
+
+def approve(batch, *, by=None, decided_on=None, number=None, **kwargs):
+    """Approve `batch` (a DecisionBatch, or a line's batch) as a second HR admin would."""
+    import datetime as _dt
+
+    from accounts.roles import Role
+    from certification.models import DecisionLine
+    from certification.services import decision_batch_approve
+
+    if isinstance(batch, DecisionLine):
+        batch = batch.batch
+    by = by or factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN])
+    return decision_batch_approve(
+        batch=batch,
+        by=by,
+        decided_on=decided_on or _dt.date(2025, 5, 20),
+        decision_number=number or f"真DX認第{next(_numbers)}号",
+        **kwargs,
+    )

@@ -1,13 +1,18 @@
 """Permission matrix rows for the certification app (pages and its admin views)."""
 
-from certification.models import RecomputeRun
+from certification.models import DecisionLine, RecomputeRun
 from tests import factories
-from tests.matrix import VIEW, VIEW_ADD, Row, expect
+from tests.matrix import NO_ACCESS, VIEW, VIEW_ADD, Row, expect
 
 
 def extend(world):
     world.certification = factories.CertificationFactory(user=world.member, fiscal_year=2024)
     world.recompute_run = RecomputeRun.objects.create(requested_by=world.hr_admin)
+    from certification.services import certification_grant_propose
+
+    world.decision_line: DecisionLine = certification_grant_propose(
+        user=world.staff, level=1, fiscal_year=2024, reason="研修修了", by=world.hr_admin
+    )
 
 
 def _cert(w):
@@ -64,10 +69,36 @@ ROWS: list[Row] = [
         expect(200, **_ADMIN_ONLY),
         kwargs=lambda w: {"pk": w.recompute_run.pk},
     ),
+    # 認定決裁: HR admins only (organisers neither see nor decide).
+    Row("admin:certification_decisionbatch_changelist", expect(403, **_ADMIN_ONLY, hr_admin=200)),
+    Row(
+        "admin:certification_decisionbatch_change",
+        expect(403, **_ADMIN_ONLY, hr_admin=200),
+        kwargs=lambda w: {"object_id": w.decision_line.batch_id},
+    ),
+    Row(
+        "admin:certification_decisionbatch_history",
+        expect(403, **_ADMIN_ONLY, hr_admin=200),
+        kwargs=lambda w: {"object_id": w.decision_line.batch_id},
+    ),
+    Row("admin:certification_decisionline_changelist", expect(403, **_ADMIN_ONLY, hr_admin=200)),
+    Row(
+        "admin:certification_decisionline_change",
+        expect(403, **_ADMIN_ONLY, hr_admin=200),
+        kwargs=lambda w: {"object_id": w.decision_line.pk},
+    ),
+    Row(
+        "admin:certification_decisionline_history",
+        expect(403, **_ADMIN_ONLY, hr_admin=200),
+        kwargs=lambda w: {"object_id": w.decision_line.pk},
+    ),
 ]
 
 ADMIN_MODELS = {
     "certification.certification": (VIEW, VIEW_ADD),
     "certification.ruleset": (VIEW, VIEW_ADD),
     "certification.recomputerun": (VIEW, VIEW),
+    # 認定決裁: HR's by role (certification.permissions), no model permission involved.
+    "certification.decisionbatch": (NO_ACCESS, VIEW),
+    "certification.decisionline": (NO_ACCESS, VIEW),
 }

@@ -6,10 +6,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from certification.exceptions import ReasonRequired
-from certification.models import Certification, RecomputeRun
-from certification.services import certification_grant, certification_revoke
+from certification.models import Certification, DecisionLine, RecomputeRun
+from certification.services import certification_grant_propose, certification_revoke_propose
 from tests import factories
-from tests.certification.helpers import Raters, scored_team
+from tests.certification.helpers import Raters, approve, scored_team
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +77,22 @@ def test_revoke_through_the_action_records_reason_and_who(hr, hr_admin):
     )
     assert response.status_code == 302
     cert.refresh_from_db()
+    assert cert.status == "active"  # proposed, not yet decided
+    line = DecisionLine.objects.get(certification=cert, kind="revoke", status="pending")
+    assert line.batch.prepared_by == hr_admin
+    decider = factories.UserFactory(roles=["staff", "hr_admin"])
+    approve(line, by=decider)
+    cert.refresh_from_db()
     assert cert.status == "revoked" and cert.revoked_at is not None
     record = cert.history.first()
     assert record.history_change_reason == "評価の誤入力が判明"
-    assert record.history_user == hr_admin
+    assert record.history_user == decider
 
 
 def test_the_service_refuses_a_revoke_without_reason(hr_admin):
     cert = factories.CertificationFactory()
     with pytest.raises(ReasonRequired):
-        certification_revoke(certification=cert, reason="", by=hr_admin)
+        certification_revoke_propose(certification=cert, reason="", by=hr_admin)
 
 
 def test_grant_needs_a_reason(hr):
@@ -98,6 +104,8 @@ def test_grant_needs_a_reason(hr):
     assert not Certification.objects.filter(user=person).exists()
     response = hr.post(url, {**data, "reason": "前年度の県研修での実績"})
     assert response.status_code == 302
+    assert not Certification.objects.filter(user=person).exists()  # a proposal only
+    approve(DecisionLine.objects.get(user=person, kind="grant"))
     cert = Certification.objects.get(user=person)
     assert (cert.source, cert.reason) == ("manual", "前年度の県研修での実績")
     assert cert.history.get().history_change_reason == "前年度の県研修での実績"
@@ -148,21 +156,32 @@ def test_resolving_a_flag_by_revoking(hr):
         },
     )
     cert.refresh_from_db()
+    assert cert.status == "flagged"  # the revocation is a proposal until decided
+    approve(DecisionLine.objects.get(certification=cert, kind="revoke"))
+    cert.refresh_from_db()
     assert cert.status == "revoked"
 
 
-def test_recompute_action_awards_the_selected_people(hr):
+def test_recompute_action_awards_the_selected_people(
+    hr, automatic_mode, django_capture_on_commit_callbacks
+):
     raters = Raters()
     member = factories.UserFactory()
     scored_team(raters, members=[member])
     cert = factories.CertificationFactory(user=member, level=2)  # unsupported
-    hr.post(reverse(CHANGELIST), {"action": "recompute_action", "_selected_action": [cert.pk]})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = hr.post(
+            reverse(CHANGELIST), {"action": "recompute_action", "_selected_action": [cert.pk]}
+        )
+    assert callbacks, "queued after commit, not run in the request"
+    run = RecomputeRun.objects.get()
+    assert response.url == reverse("admin:certification_recomputerun_progress", args=[run.pk])
     cert.refresh_from_db()
     assert cert.status == "flagged"
     assert Certification.objects.filter(user=member, level=1, status="active").exists()
 
 
-def test_the_change_page_shows_the_evidence_table_escaped(hr):
+def test_the_change_page_shows_the_evidence_table_escaped(hr, automatic_mode):
     raters = Raters()
     member = factories.UserFactory()
     team = scored_team(raters, members=[member])
@@ -180,9 +199,11 @@ def test_the_change_page_shows_the_evidence_table_escaped(hr):
 
 
 def test_history_page_lists_who_and_why(hr, hr_admin):
-    cert = certification_grant(
+    line = certification_grant_propose(
         user=factories.UserFactory(), level=1, fiscal_year=2023, reason="特例", by=hr_admin
     )
+    approve(line)
+    cert = Certification.objects.get(user=line.user)
     page = hr.get(reverse("admin:certification_certification_history", args=[cert.pk]))
     assert "特例" in page.content.decode()
 
@@ -211,7 +232,7 @@ def test_xlsx_export_has_a_sheet_per_department(hr):
 
 
 def test_recompute_everyone_creates_a_run_and_its_progress_is_polled(
-    hr, django_capture_on_commit_callbacks
+    hr, automatic_mode, django_capture_on_commit_callbacks
 ):
     raters = Raters()
     scored_team(raters, members=[factories.UserFactory()])

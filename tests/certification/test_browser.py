@@ -36,7 +36,13 @@ def test_hr_revokes_a_certification_found_by_the_members_reading(live_server, pa
     page.fill("textarea[name=reason]", "評価の誤入力が判明したため")
     page.click("input[type=submit]")
     page.wait_for_load_state()
-    assert "取り消しました" in page.content()
+    assert "取消を起案しました" in page.content()
+    cert.refresh_from_db()
+    assert cert.status == Certification.Status.ACTIVE  # until another HR admin decides
+    from certification.models import DecisionLine
+    from tests.certification.helpers import approve
+
+    approve(DecisionLine.objects.get(certification=cert, kind="revoke"))
 
     cert.refresh_from_db()
     assert cert.status == Certification.Status.REVOKED

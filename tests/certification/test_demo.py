@@ -11,7 +11,7 @@ from tests.certification.helpers import Raters, scored_team
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_step_is_idempotent_and_the_report_lists_holders(capsys):
+def test_the_demo_step_is_idempotent_and_the_report_lists_holders(capsys, automatic_mode):
     raters = Raters()
     member = factories.UserFactory(last_name="荒井", first_name="美咲", employee_number="20042")
     team = scored_team(raters, members=[member], policy=(70, 70), technical=(60,))

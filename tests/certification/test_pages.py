@@ -10,7 +10,7 @@ from projects.models import Membership
 from tests import factories
 from tests.certification.helpers import Raters, scored_team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("automatic_mode")]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from evaluations.signals import leadership_window_closed, report_meeting_closed
 from tests import factories
 from tests.certification.helpers import Raters, scored_team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("automatic_mode")]
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_tasks_retry_transient_errors_with_backoff_and_ack_late():
     assert tasks.recompute_stale.name == "certification.recompute_stale"
 
 
-def test_award_emails_are_sent_inline_when_the_broker_is_down(
+def test_award_emails_stay_owed_when_the_broker_is_down_and_the_sweep_sends_them(
     raters, django_capture_on_commit_callbacks
 ):
     from django.core import mail
@@ -138,4 +138,43 @@ def test_award_emails_are_sent_inline_when_the_broker_is_down(
         django_capture_on_commit_callbacks(execute=True),
     ):
         certifications_recompute(user_ids=[member.pk])
+    assert mail.outbox == []
+    cert = Certification.objects.get(user=member)
+    assert cert.announced_at is None  # still owed
+    assert tasks.send_owed_award_emails.delay().get() == 1
     assert [m.to for m in mail.outbox] == [[member.email]]
+    cert.refresh_from_db()
+    assert cert.announced_at is not None
+    assert tasks.send_owed_award_emails.delay().get() == 0  # never twice
+
+
+def test_a_failing_smtp_server_loses_no_award_email_and_a_retry_delivers_the_rest(raters):
+    """At-least-once: each mail is independent; those not sent stay owed; the retry
+    sends exactly those."""
+    from django.core import mail
+
+    from certification.services import AwardEmailsFailed, send_award_emails
+
+    people = [factories.UserFactory() for _ in range(3)]
+    certs = [factories.CertificationFactory(user=p, announced_at=None) for p in people]
+    real_send = mail.backends.locmem.EmailBackend.send_messages
+    calls = []
+
+    def flaky(self, messages):
+        calls.append(messages[0].to)
+        if len(calls) == 2:
+            import smtplib
+
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real_send(self, messages)
+
+    with (
+        mock.patch.object(mail.backends.locmem.EmailBackend, "send_messages", flaky),
+        pytest.raises(AwardEmailsFailed),
+    ):
+        send_award_emails(certification_ids=[c.pk for c in certs])
+    assert len(mail.outbox) == 2
+    owed = Certification.objects.filter(announced_at__isnull=True)
+    assert list(owed) == [certs[1]]
+    assert send_award_emails(certification_ids=[c.pk for c in certs]) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)

@@ -8,7 +8,7 @@ from certification.services import certifications_recompute, mark_stale
 from tests import factories
 from tests.certification.helpers import Raters, scored_team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("automatic_mode")]
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 

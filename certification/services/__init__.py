@@ -1,0 +1,39 @@
+"""Writes for certification, by what a reader looks for:
+
+- `recompute`: the recompute (publish or propose), recompute runs, stale markers;
+- `decisions`: 認定決裁 — approve / reject proposals, HR's grant and revoke proposals;
+- `flags`: HR settles a flagged certification;
+- `publishing`: the writes a decision makes (shared by automatic mode and approvals);
+- `mail`: award e-mails, at-least-once.
+"""
+
+from .decisions import (
+    certification_grant_propose,
+    certification_revoke_propose,
+    decision_batch_approve,
+    decision_lines_reject,
+    other_decider_exists,
+)
+from .flags import certification_resolve_flag
+from .mail import AwardEmailsFailed, send_award_emails
+from .recompute import (
+    approval_mode,
+    certifications_recompute,
+    mark_stale,
+    recompute_run_start,
+)
+
+__all__ = [
+    "AwardEmailsFailed",
+    "approval_mode",
+    "certification_grant_propose",
+    "certification_resolve_flag",
+    "certification_revoke_propose",
+    "certifications_recompute",
+    "decision_batch_approve",
+    "decision_lines_reject",
+    "mark_stale",
+    "other_decider_exists",
+    "recompute_run_start",
+    "send_award_emails",
+]
