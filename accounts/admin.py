@@ -17,13 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import audit_record
-from .exceptions import RosterFileError
+from .exceptions import RoleGrantRefused, RosterFileError
 from .exports import csv_response
 from .forms import RosterImportForm
 from .models import AuditAction, AuditEntry, Department, User
-from .permissions import is_hr_admin
+from .permissions import (
+    can_edit_account,
+    can_grant_role,
+    can_set_admin_flags,
+    is_hr_admin,
+)
 from .roles import ADMIN_ROLES, Role, role_label
-from .services import RosterRow, read_roster_file, roster_import
+from .services import RosterRow, read_roster_file, roster_import, user_roles_set
 
 ROSTER_SESSION_KEY = "roster_import_preview"
 
@@ -75,6 +80,49 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReadOnlyAdminMixin:
+    """Browse, search and read history; never add, change or delete here. Workflow data
+    changes only through the portal pages (or an admin action) that call its service."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RevertGuardMixin:
+    """django-simple-history saves a POST to a history row's page ("revert") whatever
+    `has_change_history_permission` says (it only hides the button), restoring every
+    field of the old row, read-only ones included. Refuse it unless reverting is allowed."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(
+    SafeActionsMixin, RevertGuardMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
+):
+    """A workflow model's admin: browse, search, history; no add, change, delete, revert."""
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every shown field, so that even non-editable ones render (no form field).
+        return self.fields or [f.name for f in self.model._meta.fields]
+
+
 @admin.register(Department)
 class DepartmentAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "parent", "is_active")
@@ -85,7 +133,7 @@ class DepartmentAdmin(SafeActionsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     ordering = ("last_name_kana", "first_name_kana", "employee_number")
     list_display = (
         "employee_number",
@@ -114,7 +162,10 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             {"fields": (("last_name", "first_name"), ("last_name_kana", "first_name_kana"))},
         ),
         (_("所属"), {"fields": ("department", "grade", "affiliation")}),
-        (_("役割と権限"), {"fields": ("is_active", "local_login_allowed", "groups", "is_staff", "is_superuser")}),
+        (
+            _("役割と権限"),
+            {"fields": ("is_active", "local_login_allowed", "groups", "is_staff", "is_superuser")},
+        ),
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -140,6 +191,54 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     change_list_template = "admin/accounts/user/change_list.html"
+
+    # Separation of duties (issue #9, finding 5): HR edits people, departments and the
+    # everyday roles; スーパーユーザー権限, スタッフ権限 and the roles that reach the admin are
+    # a superuser's. Roles change only through `services.user_roles_set` (audit log).
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not can_set_admin_flags(request.user):
+            fields += ("is_staff", "is_superuser")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_account(request.user, obj))
+
+    def has_change_history_permission(self, request, obj=None):
+        # Reverting to a history row would restore its flags and roles past the checks.
+        return can_set_admin_flags(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "groups" not in form.base_fields:
+            return form
+        by = request.user
+
+        class RoleCheckedForm(form):
+            def clean_groups(self):
+                groups = self.cleaned_data["groups"]
+                before = set(self.instance.groups.values_list("name", flat=True))
+                after = {group.name for group in groups}
+                if any(not can_grant_role(by, name) for name in before ^ after):
+                    raise ValidationError(
+                        gettext(
+                            "人事担当・DX推進担当の役割の付与と解除は、"
+                            "スーパーユーザーのみが行えます。"
+                        )
+                    )
+                return groups
+
+        return RoleCheckedForm
+
+    def save_related(self, request, form, formsets, change):
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            try:
+                user_roles_set(user=form.instance, groups=groups, by=request.user, request=request)
+            except RoleGrantRefused as error:  # the form checked it; a race ends here
+                raise PermissionDenied(str(error)) from error
 
     def get_urls(self):
         return [

@@ -15,6 +15,10 @@ class RosterFileError(DomainError):
     """The roster file cannot be read at all (format, encoding, missing columns)."""
 
 
+class RoleGrantRefused(DomainError):
+    """A role change that the person making it may not make (separation of duties)."""
+
+
 class DirectorySignInRefused(DomainError):
     """A directory or identity-provider sign-in the portal does not let in. Nothing was
     written. `code`: unknown, inactive, incomplete, no_identifier."""

@@ -3,7 +3,7 @@ group checks. Objects outside a user's scope answer 404 (see each app's selector
 
 from django.conf import settings
 
-from .roles import Role
+from .roles import ADMIN_ROLES, Role
 
 
 def _has(user, role: Role) -> bool:
@@ -49,3 +49,34 @@ def may_use_local_login(user) -> bool:
     staff in through its directory with `LOCAL_LOGIN=listed`: then only for the people
     HR lists (external experts, break-glass accounts)."""
     return settings.LOCAL_LOGIN == "all" or bool(user.local_login_allowed)
+
+
+# --- separation of duties in the accounts admin --------------------------------------------
+
+
+def is_privileged_role(role_name: str) -> bool:
+    """The roles that reach the admin (HR admin, organiser)."""
+    return role_name in {r.value for r in ADMIN_ROLES}
+
+
+def can_grant_role(user, role_name: str) -> bool:
+    """HR gives and takes the everyday roles (staff, executive, external expert); only a
+    superuser gives or takes a role that reaches the admin."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return is_hr_admin(user) and not is_privileged_role(role_name)
+
+
+def can_set_admin_flags(user) -> bool:
+    """スーパーユーザー権限 and スタッフ権限 are set by a superuser only."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def can_edit_account(user, account) -> bool:
+    """Nobody but a superuser edits a superuser's or a staff-flagged account (its
+    password included): HR could otherwise take it over."""
+    if can_set_admin_flags(user):
+        return True
+    return not (account.is_superuser or account.is_staff)

@@ -1,4 +1,11 @@
-"""Roles are Django groups; one person may hold several."""
+"""Roles are Django groups; one person may hold several.
+
+`ROLE_PERMISSIONS` is the one table of the model permissions each role's group holds: only
+what its pages need (issue #9). Workflow models are view-only in the admin for everyone
+(their writes go through the portal pages and services); HR adds and edits people and
+departments and works certifications through their admin views. Superusers are not a role:
+they hold every permission. `tests/accounts/test_role_permissions.py` pins the whole table.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +19,25 @@ class Role(models.TextChoices):
     HR_ADMIN = "hr_admin", _("人事担当")
 
 
-# Model permissions each role's group receives (kept in sync after every migrate).
-# "app_label" grants every permission of the app; "app_label.view" only view_*.
-ROLE_PERMISSIONS = {
-    Role.HR_ADMIN: ("accounts", "certification", "projects.view", "evaluations.view"),
-    Role.ORGANISER: ("projects", "evaluations", "certification.view", "accounts.view"),
+# "app_label.model" → actions; "app_label.*" → those actions on every model of the app
+# (history models excluded). Roles not listed hold no model permission.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.HR_ADMIN: {
+        "accounts.user": ("view", "add", "change"),
+        "accounts.department": ("view", "add", "change"),
+        "projects.*": ("view",),
+        "evaluations.*": ("view",),
+        "certification.certification": ("view", "add", "change"),
+        "certification.ruleset": ("view", "add", "change"),
+        "certification.recomputerun": ("view",),
+    },
+    Role.ORGANISER: {
+        "projects.*": ("view",),
+        "evaluations.*": ("view",),
+        "certification.certification": ("view",),
+        "certification.ruleset": ("view",),
+        "certification.recomputerun": ("view",),
+    },
 }
 ADMIN_ROLES = (Role.HR_ADMIN, Role.ORGANISER)
 
@@ -30,20 +51,44 @@ def role_label(code: str) -> str:
         return code
 
 
+def role_permission_codes(permission_model) -> dict[str, set[tuple[str, str]]]:
+    """Expand ROLE_PERMISSIONS into {role: {(app_label, codename)}} over the permissions
+    that exist (`permission_model` may be a migration's historical model)."""
+    existing = set(
+        permission_model.objects.values_list("content_type__app_label", "content_type__model")
+    )
+    grants: dict[str, set[tuple[str, str]]] = {}
+    for role, table in ROLE_PERMISSIONS.items():
+        codes = grants.setdefault(str(role), set())
+        for target, actions in table.items():
+            app_label, _dot, model = target.partition(".")
+            models_ = (
+                [m for a, m in existing if a == app_label and not m.startswith("historical")]
+                if model == "*"
+                else [model]
+            )
+            for name in models_:
+                codes |= {(app_label, f"{action}_{name}") for action in actions}
+    return grants
+
+
+def apply_role_permissions(group_model, permission_model) -> None:
+    """Create every role group and give it exactly its permissions. Idempotent; used by
+    the data migration and after every migrate (new models, test database flushes)."""
+    grants = role_permission_codes(permission_model)
+    for role in Role:
+        group, _created = group_model.objects.get_or_create(name=role.value)
+        wanted = grants.get(role.value, set())
+        perms = [
+            p
+            for p in permission_model.objects.select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(perms)
+
+
 def sync_role_permissions(**kwargs):
-    """post_migrate: give each role group its permissions. Idempotent."""
+    """post_migrate: apply the table (permissions of new models exist only by then)."""
     from django.contrib.auth.models import Group, Permission
 
-    # Every role group exists (a test database flush also ends here, via post_migrate).
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    for role, grants in ROLE_PERMISSIONS.items():
-        group = Group.objects.get(name=role.value)
-        perms = Permission.objects.none()
-        for grant in grants:
-            app_label, _dot, only = grant.partition(".")
-            qs = Permission.objects.filter(content_type__app_label=app_label)
-            if only:
-                qs = qs.filter(codename__startswith=f"{only}_")
-            perms = perms | qs
-        group.permissions.set(perms)
+    apply_role_permissions(Group, Permission)

@@ -9,7 +9,12 @@ action) recompute those people later.
 from django.db import transaction
 from django.dispatch import receiver
 
-from evaluations.signals import leadership_window_closed, report_meeting_closed
+from evaluations.signals import (
+    leadership_window_closed,
+    leadership_window_reopened,
+    report_meeting_closed,
+    report_meeting_reopened,
+)
 
 from .enqueue import enqueue_recompute_users
 from .services import mark_stale
@@ -31,4 +36,15 @@ def on_report_meeting_closed(sender, meeting_id=None, user_ids=(), **kwargs):
 
 @receiver(leadership_window_closed, dispatch_uid="certification.leadership_window_closed")
 def on_leadership_window_closed(sender, window_id=None, user_ids=(), **kwargs):
+    mark_and_enqueue(user_ids)
+
+
+@receiver(report_meeting_reopened, dispatch_uid="certification.report_meeting_reopened")
+def on_report_meeting_reopened(sender, meeting_id=None, user_ids=(), **kwargs):
+    """HR reopened a closed meeting: its report scores are pending again."""
+    mark_and_enqueue(user_ids)
+
+
+@receiver(leadership_window_reopened, dispatch_uid="certification.leadership_window_reopened")
+def on_leadership_window_reopened(sender, window_id=None, user_ids=(), **kwargs):
     mark_and_enqueue(user_ids)

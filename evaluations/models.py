@@ -202,7 +202,7 @@ class Presentation(models.Model):
     meeting = models.ForeignKey(
         ReportMeeting,
         verbose_name=_("報告会"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,  # a meeting with presentations is never deleted
         related_name="presentations",
     )
     team = models.ForeignKey(

@@ -55,3 +55,38 @@ def invitation_refusal(user, *, leader, live_member_ids: Collection[int]) -> str
 
 def can_be_invited(user, *, leader, live_member_ids: Collection[int]) -> bool:
     return invitation_refusal(user, leader=leader, live_member_ids=live_member_ids) is None
+
+
+def can_see_individual_scores(user) -> bool:
+    """Per-rater scores and comments are personnel data: organiser and HR only."""
+    return permissions.is_programme_admin(user)
+
+
+# --- separation of duties and closed things (issue #9) -------------------------------------
+
+
+def own_team_ids(user) -> list[int]:
+    """Every team the person has ever been in or applied to (any status): their own
+    team's evaluations are never theirs to read one by one."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+
+
+def can_read_individual_evaluations_of(user, team_id: int) -> bool:
+    """Programme admins read per-rater evaluations, except those of a team they belong
+    to (its presentation's scores, or their own leadership)."""
+    return can_see_individual_scores(user) and team_id not in own_team_ids(user)
+
+
+def can_run_meetings(user) -> bool:
+    """Opening and closing report meetings and leadership windows is the organiser's."""
+    return permissions.is_organiser(user)
+
+
+def can_reopen(user, *, team_ids=()) -> bool:
+    """Reopening a closed meeting or window is an HR correction, never by someone whose
+    own team it concerns."""
+    if not (permissions.is_hr_admin(user) or getattr(user, "is_superuser", False)):
+        return False
+    return not set(team_ids) & set(own_team_ids(user))

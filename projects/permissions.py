@@ -7,12 +7,14 @@ import datetime
 
 from accounts.permissions import is_city_staff, is_organiser, is_programme_admin
 
+from . import services
 from .exceptions import AlreadyInTeam, ProjectError
 from .models import Membership, Project, Team
-from .services import check_can_edit_worksheet, check_eligible, recruitment_is_open
+from .services.eligibility import fiscal_year_is_fixed, is_party_to_team
 
 __all__ = [
     "can_apply",
+    "can_decide_on_team",
     "can_edit_worksheet",
     "can_manage_projects",
     "can_propose_team",
@@ -21,6 +23,8 @@ __all__ = [
     "can_withdraw",
     "team_takes_applications",
     "propose_refusal",
+    "fiscal_year_is_fixed",
+    "is_party_to_team",
 ]
 
 
@@ -43,7 +47,7 @@ def can_see_project(user, project: Project) -> bool:
 
 def can_propose_team(user, project: Project, *, today: datetime.date | None = None) -> bool:
     try:
-        check_eligible(project, user, today=today)
+        services.check_eligible(project, user, today=today)
     except ProjectError:
         return False
     return can_see_staff_pages(user)
@@ -64,7 +68,7 @@ def propose_refusal(user, project: Project, *, today: datetime.date | None = Non
     if project.status != Project.Status.RECRUITING or not can_see_staff_pages(user):
         return ""
     try:
-        check_eligible(project, user, today=today)
+        services.check_eligible(project, user, today=today)
     except AlreadyInTeam:
         return ""
     except ProjectError as error:
@@ -87,7 +91,7 @@ def can_withdraw(user, membership: Membership, *, today: datetime.date | None = 
         return False
     if membership.role == Membership.Role.LEADER and membership.team.status != Team.Status.PROPOSED:
         return False
-    return recruitment_is_open(membership.team.project, today=today)
+    return services.recruitment_is_open(membership.team.project, today=today)
 
 
 def can_edit_worksheet(user, team: Team) -> bool:
@@ -96,7 +100,17 @@ def can_edit_worksheet(user, team: Team) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     try:
-        check_can_edit_worksheet(team=team, user=user)
+        services.check_can_edit_worksheet(team=team, user=user)
     except ProjectError:
         return False
     return True
+
+
+# --- separation of duties (issue #9) ---------------------------------------------------------
+
+
+def can_decide_on_team(user, team: Team) -> bool:
+    """Approving or rejecting a team or an application to it is the organiser's, and
+    never for a team the organiser is a party to (nobody approves their own team or
+    application)."""
+    return can_manage_projects(user) and not is_party_to_team(user, team)

@@ -337,6 +337,8 @@ def organiser_project_manage(request, pk):
     teams = list(project.teams.all())
     for team in teams:
         team.all_members = list(team.memberships.all())
+        # Separation of duties (permissions.can_decide_on_team), from the prefetched rows.
+        team.is_own = any(m.user_id == request.user.pk for m in team.all_members)
     return render(
         request,
         "projects/organiser_project_manage.html",

@@ -77,3 +77,15 @@ def build_world() -> SimpleNamespace:
         project=w.project, status=LeadershipWindow.Status.OPEN
     )
     return w
+
+
+# --- the admin's model pages ------------------------------------------------------------
+# Every model registered in the admin has an entry in `ADMIN_MODELS` of its app's matrix
+# module: label → (what the organiser reaches, what the HR admin reaches), each a tuple of
+# the page kinds that answer 200; the other kinds answer 403. Everyone else is sent to the
+# admin's login page (302). tests/test_permission_matrix.py walks every kind × 8 roles.
+
+ADMIN_KINDS = ("changelist", "add", "change", "delete", "history")
+NO_ACCESS: tuple[str, ...] = ()
+VIEW = ("changelist", "change", "history")
+VIEW_ADD = (*VIEW, "add")

@@ -618,6 +618,22 @@ FORMS: dict[str, Form] = {
         follow_up=_confirm_roster,
         note="upload is a dry run (preview); confirm needs the session's one-time token",
     ),
+    # --- evaluations: HR's reasoned reopening (the world's meeting and window are open,
+    # so an accepted reason changes nothing; closed ones are in test_closed_is_closed) ---
+    "admin:evaluations_reportmeeting_reopen": Form(
+        "admin:evaluations_reportmeeting_reopen",
+        "hr_admin",
+        lambda w: {"reason": text(2000)},
+        kwargs=_pk("meeting"),
+        writes=("evaluations.ReportMeeting", "accounts.AuditEntry"),
+    ),
+    "admin:evaluations_leadershipwindow_reopen": Form(
+        "admin:evaluations_leadershipwindow_reopen",
+        "hr_admin",
+        lambda w: {"reason": text(2000)},
+        kwargs=_pk("window"),
+        writes=("evaluations.LeadershipWindow", "accounts.AuditEntry"),
+    ),
     # --- certification (HR, in the admin) ---
     "admin:certification_certification_grant": _grant("admin:certification_certification_grant"),
     "admin:certification_certification_add": _grant("admin:certification_certification_add"),

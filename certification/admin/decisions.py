@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import SafeActionsMixin
+from accounts.admin import RevertGuardMixin, SafeActionsMixin
 from accounts.fiscal import fiscal_year_label
 from accounts.validators import NoNulFormMixin
 
@@ -70,7 +70,7 @@ class RejectLinesForm(NoNulFormMixin, forms.Form):
 
 
 @admin.register(DecisionBatch)
-class DecisionBatchAdmin(_HrOnly, SimpleHistoryAdmin):
+class DecisionBatchAdmin(_HrOnly, RevertGuardMixin, SimpleHistoryAdmin):
     list_display = (
         "__str__",
         "status",
@@ -208,7 +208,7 @@ class DecisionBatchAdmin(_HrOnly, SimpleHistoryAdmin):
 
 
 @admin.register(DecisionLine)
-class DecisionLineAdmin(_HrOnly, SafeActionsMixin, SimpleHistoryAdmin):
+class DecisionLineAdmin(_HrOnly, SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin):
     list_display = (
         "user",
         "employee_number",

@@ -7,11 +7,12 @@ serialize: a score is either stored before the close or refused.
 
 A package split by what a reader looks for: `scoring` (submitting an evaluation),
 `rubrics`, `meetings` (report meetings and presentations), `leadership` (windows and
-invitations), `reminders`. Callers import from `evaluations.services`.
+invitations), `corrections` (HR's reopening of closed ones), `reminders`. Callers import from `evaluations.services`.
 """
 
 from __future__ import annotations
 
+from .corrections import meeting_reopen, window_reopen
 from .leadership import invitation_add, invitation_remove, window_close, window_open
 from .meetings import (
     MATERIALS_EXTENSIONS,
@@ -47,6 +48,7 @@ __all__ = [
     "materials_check",
     "meeting_close",
     "meeting_open",
+    "meeting_reopen",
     "meeting_schedule",
     "presentation_add",
     "presentation_attach_materials",
@@ -56,6 +58,7 @@ __all__ = [
     "rubric_copy",
     "rubric_ensure_defaults",
     "rubric_is_locked",
+    "window_reopen",
     "window_close",
     "window_open",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import AuditAction, User
+from projects import permissions as project_permissions
 from projects.models import Membership, Project, Team
 
 from ..exceptions import EvaluationError, NotAllowed, ScoringClosed
@@ -20,6 +21,19 @@ from ..selectors import team_leader
 from ..signals import leadership_window_closed
 from ._windows import close_scoring
 from .rubrics import rubric_ensure_defaults
+
+
+def window_was_closed(*, project: Project) -> bool:
+    """The project's window was closed once (its history says so), or leadership scores
+    of its teams exist: such a project never gets a fresh window."""
+    return (
+        LeadershipWindow.history.filter(
+            project_id=project.pk, status=LeadershipWindow.Status.CLOSED
+        ).exists()
+        or Evaluation.objects.filter(
+            perspective=Perspective.LEADERSHIP, team__project_id=project.pk
+        ).exists()
+    )
 
 
 def window_open(
@@ -41,6 +55,11 @@ def window_open(
     if closes_on < today:
         raise EvaluationError(_("締切日は今日以降の日付にしてください。"))
     with transaction.atomic():
+        if not LeadershipWindow.objects.filter(project=project).exists() and window_was_closed(
+            project=project
+        ):
+            # Its row went (a stray delete) but its facts stay closed (issue #9, finding 3).
+            raise ScoringClosed(_("締切済みのリーダーシップ評価は再開できません。"))
         window, _created = LeadershipWindow.objects.get_or_create(
             project=project, defaults={"closes_on": closes_on}
         )
@@ -96,7 +115,10 @@ def window_close(
 def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
     """Invite a colleague of the leader's own department (同一所属職員) to evaluate the
     leader. Refused for other departments, the leader and the team's members.
-    Idempotent: inviting twice returns the existing invitation."""
+    Idempotent: inviting twice returns the existing invitation. Nobody picks the raters
+    of a team they belong to (separation of duties)."""
+    if project_permissions.is_party_to_team(by, team):
+        raise NotAllowed(_("自分が参加するチームの評価者は招待できません。"))
     leader = team_leader(team)
     if leader is None:
         raise EvaluationError(_("このチームには承認済みのリーダーがいません。"))

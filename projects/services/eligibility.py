@@ -16,7 +16,7 @@ from ..exceptions import (
     OutsideRecruitmentWindow,
     WrongState,
 )
-from ..models import Membership, Project
+from ..models import Membership, Project, Team
 from ._common import _today
 
 
@@ -62,3 +62,20 @@ def check_eligible(project: Project, user: User, *, today: datetime.date | None 
         )
     if Membership.objects.filter(project=project, user=user, status__in=Membership.LIVE).exists():
         raise AlreadyInTeam(code="already_in_team")
+
+
+def is_party_to_team(user, team: Team) -> bool:
+    """The person proposed, leads, joined or applied to the team (any status): they are
+    a party to every decision about it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(team_id=team.pk, user=user).exists()
+
+
+def fiscal_year_is_fixed(project: Project) -> bool:
+    """A project's 年度 is fixed once its first report meeting is scheduled or its
+    leadership window exists: evidence is judged by 年度 ("the following year", "two
+    consecutive years"). The relations are the evaluations app's, reached by name only."""
+    if project.pk is None:
+        return False
+    return project.meetings.exists() or hasattr(project, "leadership_window")

@@ -14,7 +14,7 @@ from accounts.models import User
 from ..exceptions import NotAllowed, TeamFull, WrongState
 from ..models import Membership, Team
 from ._common import _integrity_refusal, _lock_membership, _lock_team
-from .eligibility import check_eligible, check_recruitment_open
+from .eligibility import check_eligible, check_recruitment_open, is_party_to_team
 from .teams import team_withdraw
 
 
@@ -50,6 +50,8 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     """Approve an application to a team that is itself approved."""
     with transaction.atomic():
         locked, team = _lock_membership(membership)
+        if is_party_to_team(by, team):
+            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
         if locked.status == Membership.Status.APPROVED:
             return locked
         if locked.status != Membership.Status.APPLIED:
@@ -87,6 +89,8 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
     """Reject an application (not a leader's: reject the team instead); frees the place."""
     with transaction.atomic():
         locked, team = _lock_membership(membership)
+        if is_party_to_team(by, team):
+            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
         if locked.status == Membership.Status.REJECTED:
             return locked
         if locked.status != Membership.Status.APPLIED:

@@ -12,6 +12,7 @@ from accounts.models import Grade, User
 from ..exceptions import InvalidData, WrongState
 from ..models import Membership, Project, Team
 from ._common import _full_clean, _lock_project
+from .eligibility import fiscal_year_is_fixed
 
 # The only moves a project makes, one step forward at a time.
 TRANSITIONS: dict[str, str] = {
@@ -81,6 +82,10 @@ def project_update(*, project: Project, by: User, **fields) -> Project:
         changed = [name for name, value in fields.items() if getattr(locked, name) != value]
         if not changed:
             return locked
+        if "fiscal_year" in changed and fiscal_year_is_fixed(locked):
+            raise WrongState(
+                _("報告会を設定したプロジェクトの年度は変更できません。"), code="year_fixed"
+            )
         for name in changed:
             setattr(locked, name, fields[name])
         _full_clean(locked)

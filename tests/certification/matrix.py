@@ -3,7 +3,7 @@
 from certification.credentials import keys
 from certification.models import DecisionLine, RecomputeRun
 from tests import factories
-from tests.matrix import Row, expect
+from tests.matrix import NO_ACCESS, VIEW, VIEW_ADD, Row, expect
 
 
 def extend(world):
@@ -107,3 +107,12 @@ ROWS: list[Row] = [
         kwargs=lambda w: {"object_id": w.decision_line.pk},
     ),
 ]
+
+ADMIN_MODELS = {
+    "certification.certification": (VIEW, VIEW_ADD),
+    "certification.ruleset": (VIEW, VIEW_ADD),
+    "certification.recomputerun": (VIEW, VIEW),
+    # 認定決裁: HR's by role (certification.permissions), no model permission involved.
+    "certification.decisionbatch": (NO_ACCESS, VIEW),
+    "certification.decisionline": (NO_ACCESS, VIEW),
+}

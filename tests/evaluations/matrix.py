@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from evaluations import services
 from evaluations.models import Perspective, Rubric
 from tests import factories
-from tests.matrix import Row, expect
+from tests.matrix import VIEW, Row, expect
 
 
 def extend(world):
@@ -37,7 +37,22 @@ PROGRAMME_ADMIN_PAGE = expect(403, anonymous=302, organiser=200, hr_admin=200)
 meeting = lambda w: {"pk": w.meeting.pk}  # noqa: E731
 presentation = lambda w: {"pk": w.presentation.pk}  # noqa: E731
 
+ADMIN_ONLY = dict.fromkeys(
+    ("anonymous", "staff", "member", "leader", "executive", "external_expert"), 302
+)
+
 ROWS: list[Row] = [
+    # HR's reasoned reopening (the form; the service refuses what is not closed)
+    Row(
+        "admin:evaluations_reportmeeting_reopen",
+        expect(403, **ADMIN_ONLY, hr_admin=200),
+        kwargs=meeting,
+    ),
+    Row(
+        "admin:evaluations_leadershipwindow_reopen",
+        expect(403, **ADMIN_ONLY, hr_admin=200),
+        kwargs=lambda w: {"pk": w.window.pk},
+    ),
     # Raters
     Row("evaluations:meeting_list", RATERS),
     Row("evaluations:meeting_detail", RATERS, kwargs=meeting),
@@ -162,3 +177,15 @@ ROWS: list[Row] = [
         kwargs=lambda w: {"pk": w.criterion.pk},
     ),
 ]
+
+ADMIN_MODELS = {
+    f"evaluations.{model}": (VIEW, VIEW)
+    for model in (
+        "rubric",
+        "reportmeeting",
+        "leadershipwindow",
+        "leadershipinvitation",
+        "evaluation",
+        "reminderlog",
+    )
+}

@@ -6,7 +6,9 @@ from evaluations import services
 from evaluations.models import Perspective, Rubric
 
 
-def test_the_admin_shows_a_used_rubrics_criteria_read_only(client, w):
+def test_the_admin_shows_every_rubrics_criteria_read_only(client, w):
+    """Criteria are edited on the organiser's rubric page (the services freeze a used
+    rubric); the admin only shows them."""
     services.evaluation_submit(
         evaluator=w.executive,
         perspective=Perspective.POLICY,
@@ -22,7 +24,7 @@ def test_the_admin_shows_a_used_rubrics_criteria_read_only(client, w):
     assert not inline.has_change_permission(request, used)
     assert not inline.has_add_permission(request, used)
     assert not inline.has_delete_permission(request, used)
-    assert inline.has_change_permission(request, unused)
+    assert not inline.has_change_permission(request, unused)
 
     client.force_login(w.organiser)
     page = client.get(reverse("admin:evaluations_rubric_change", args=[used.pk]))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from projects.models import Project, Team
 from tests import factories
-from tests.matrix import Row, expect
+from tests.matrix import VIEW, Row, expect
 
 STAFF_PAGE = expect(200, anonymous=302, external_expert=403)
 STAFF_POST = expect(302, external_expert=403)
@@ -128,3 +128,8 @@ ROWS: list[Row] = [
         data=lambda w: {"attended": [w.member.pk, w.leader.pk]},
     ),
 ]
+
+ADMIN_MODELS = {
+    f"projects.{model}": (VIEW, VIEW)
+    for model in ("project", "team", "membership", "worksheet", "measuredeffect", "workshop")
+}
