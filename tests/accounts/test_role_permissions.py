@@ -22,6 +22,7 @@ admin.logentry                          ----  ----      ----            ----    
 auth.group                              ----  ----      ----            ----      ----
 auth.permission                         ----  ----      ----            ----      ----
 certification.certification             ----  ----      ----            v---      vac-
+certification.credentialstatus          ----  ----      ----            ----      ----
 certification.decisionbatch             ----  ----      ----            ----      ----
 certification.decisionline              ----  ----      ----            ----      ----
 certification.historicaldecisionbatch   ----  ----      ----            ----      ----
@@ -36,7 +37,9 @@ evaluations.criterion                   ----  ----      ----            v---    
 evaluations.criterionscore              ----  ----      ----            v---      v---
 evaluations.evaluation                  ----  ----      ----            v---      v---
 evaluations.historicalcriterion         ----  ----      ----            ----      ----
+evaluations.historicalevaluation        ----  ----      ----            ----      ----
 evaluations.historicalleadershipwindow  ----  ----      ----            ----      ----
+evaluations.historicalpresentation      ----  ----      ----            ----      ----
 evaluations.historicalreportmeeting     ----  ----      ----            ----      ----
 evaluations.historicalrubric            ----  ----      ----            ----      ----
 evaluations.leadershipinvitation        ----  ----      ----            v---      v---
