@@ -1,5 +1,8 @@
 """Reads for certification: gathering the rules engine's input, and the pages' data.
 
+(Slightly over ~400 lines: `gather` and the pages' reads share the team/score shapes
+defined here; the credentials have their own `credentials/selectors.py`.)
+
 `gather()` turns the database into the plain data `certification.rules.decide` takes, in a
 FIXED number of set-based queries whatever the number of people (five reads, see below).
 It never instantiates evaluations: scores come back as `values_list` tuples and are

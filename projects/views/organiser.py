@@ -1,0 +1,194 @@
+"""The organiser pages: projects, their states, teams and members, workshops."""
+
+
+import copy
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..exceptions import ProjectError
+from ..forms import (
+    AttendanceForm,
+    ProjectForm,
+    WorkshopForm,
+)
+from ..models import Project
+from ._common import PAGE_SIZE, _run, organiser_required
+
+
+@organiser_required
+def organiser_project_list(request):
+    projects = selectors.projects_for_organiser()
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/organiser_project_list.html", {"page": page})
+
+
+@organiser_required
+def organiser_project_create(request):
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(by=request.user, **form.cleaned_data)
+        except ProjectError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("プロジェクトを作成しました（準備中）。"))
+            return redirect("projects:organiser_project_manage", pk=project.pk)
+    return render(request, "projects/organiser_project_form.html", {"form": form})
+
+
+@organiser_required
+def organiser_project_edit(request, pk):
+    project = selectors.project_by_pk(pk)
+    # The form validates a copy, so that a refused change does not show in the page title.
+    form = ProjectForm(request.POST or None, instance=copy.copy(project))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            lambda: services.project_update(project=project, by=request.user, **form.cleaned_data),
+            _("プロジェクトを保存しました。"),
+        )
+    ):
+        return redirect("projects:organiser_project_manage", pk=project.pk)
+    return render(
+        request, "projects/organiser_project_form.html", {"form": form, "project": project}
+    )
+
+
+@organiser_required
+def organiser_project_manage(request, pk):
+    project = selectors.project_for_management(pk)
+    teams = list(project.teams.all())
+    for team in teams:
+        team.all_members = list(team.memberships.all())
+        # Separation of duties (permissions.can_decide_on_team), from the prefetched rows.
+        team.is_own = any(m.user_id == request.user.pk for m in team.all_members)
+    return render(
+        request,
+        "projects/organiser_project_manage.html",
+        {
+            "project": project,
+            "teams": teams,
+            "next_status": services.TRANSITIONS.get(project.status),
+            "next_label": dict(Project.Status.choices).get(
+                services.TRANSITIONS.get(project.status, "")
+            ),
+            "workshops": list(project.workshops.all()),
+        },
+    )
+
+
+@organiser_required
+@require_POST
+def organiser_project_transition(request, pk):
+    project = selectors.project_by_pk(pk)
+    target = request.POST.get("to", "")
+    label = dict(Project.Status.choices).get(target)
+    if label is None:
+        messages.error(request, _("変更先の状態が正しくありません。"))
+    else:
+        _run(
+            request,
+            lambda: services.project_transition(project=project, to=target, by=request.user),
+            _("プロジェクトを「%(status)s」にしました。") % {"status": label},
+        )
+    return redirect("projects:organiser_project_manage", pk=project.pk)
+
+
+def _team_action(request, pk, service, success):
+    team = selectors.team_by_pk(pk)
+    _run(request, lambda: service(team=team, by=request.user), success % {"name": team.name})
+    return redirect("projects:organiser_project_manage", pk=team.project_id)
+
+
+@organiser_required
+@require_POST
+def organiser_team_approve(request, pk):
+    return _team_action(request, pk, services.team_approve, _("チーム「%(name)s」を承認しました。"))
+
+
+@organiser_required
+@require_POST
+def organiser_team_reject(request, pk):
+    return _team_action(request, pk, services.team_reject, _("チーム「%(name)s」を却下しました。"))
+
+
+def _membership_action(request, pk, service, success):
+    membership = selectors.membership_for_decision(pk)
+    _run(
+        request,
+        lambda: service(membership=membership, by=request.user),
+        success % {"name": membership.user.full_name},
+    )
+    return redirect("projects:organiser_project_manage", pk=membership.project_id)
+
+
+@organiser_required
+@require_POST
+def organiser_membership_approve(request, pk):
+    return _membership_action(
+        request, pk, services.membership_approve, _("%(name)s さんの参加を承認しました。")
+    )
+
+
+@organiser_required
+@require_POST
+def organiser_membership_reject(request, pk):
+    return _membership_action(
+        request, pk, services.membership_reject, _("%(name)s さんの参加申請を却下しました。")
+    )
+
+
+@organiser_required
+def organiser_workshop_list(request, pk):
+    project = selectors.project_by_pk(pk)
+    form = WorkshopForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            lambda: services.workshop_create(project=project, **form.cleaned_data),
+            _("研修を登録しました。"),
+        )
+    ):
+        return redirect("projects:organiser_workshop_list", pk=project.pk)
+    workshops = list(selectors.workshops_of(project))
+    return render(
+        request,
+        "projects/organiser_workshop_list.html",
+        {"project": project, "form": form, "workshops": workshops},
+    )
+
+
+@organiser_required
+def organiser_attendance(request, pk):
+    workshop, members, present = selectors.workshop_for_attendance(pk)
+    form = AttendanceForm(
+        request.POST or None, members=members, initial={"attended": sorted(present)}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            if _run(
+                request,
+                lambda: services.attendance_record(
+                    workshop=workshop,
+                    by=request.user,
+                    attended_user_ids=form.cleaned_data["attended"],
+                ),
+                _("出欠を保存しました。"),
+            ):
+                return redirect("projects:organiser_workshop_list", pk=workshop.project_id)
+        else:
+            messages.error(request, _("出欠の入力に誤りがあります。"))
+    return render(
+        request,
+        "projects/organiser_attendance.html",
+        {"workshop": workshop, "form": form, "members": members},
+    )
