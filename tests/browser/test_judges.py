@@ -27,6 +27,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from evaluations import services as evaluation_services
+from evaluations.models import Perspective, Rubric
+from tests import factories
 from tests.browser.conftest import SCREENSHOTS
 from tests.matrix import ROLES, build_world
 from tests.test_permission_matrix import ROWS
@@ -51,6 +54,8 @@ SERIOUS = {"serious", "critical"}
 NOT_PAGES = re.compile(r"export|_pdf$|materials$|^healthz$")
 
 
+import collections
+TIMES = collections.Counter()
 @dataclass
 class Crawl:
     pages: list[str] = field(default_factory=list)  # "role url"
@@ -62,16 +67,20 @@ class Crawl:
 
 
 # --- in-page checks --------------------------------------------------------------------
-#: Words broken across lines inside a table cell. Each text node of a visible cell is cut
-#: into words by the browser's own dictionary (Intl.Segmenter, ICU: 「年度」「メンバー」
-#: 「令和」 are one word each); a word whose characters lie on more than one line was
-#: broken by the layout.
+#: Words broken across lines inside a table cell because the cell is narrower than the
+#: word. Each text node of a visible cell is cut into words by the browser's own
+#: dictionary (Intl.Segmenter, ICU: 「年度」「メンバー」「令和」 are one word each); a word
+#: whose characters lie on more than one line *and* that is wider than the cell's content
+#: box was split by the layout (「年/度」). A long sentence that wraps at the end of a full
+#: line, as Japanese text does, is not a finding: its words fit the cell.
 BROKEN_WORDS_JS = """
 () => {
   const segmenter = new Intl.Segmenter(document.documentElement.lang || 'ja', {granularity: 'word'});
   const found = [];
   for (const cell of document.querySelectorAll('td, th')) {
     if (!cell.getClientRects().length) continue;
+    const style = getComputedStyle(cell);
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
@@ -83,19 +92,62 @@ BROKEN_WORDS_JS = """
         range.setStart(node, seg.index);
         range.setEnd(node, seg.index + seg.segment.length);
         const tops = new Set();
-        for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top / 4));
-        if (tops.size > 1) found.push(seg.segment + ' (' + cell.textContent.trim().slice(0, 30) + ')');
+        let width = 0;
+        for (const r of range.getClientRects()) {
+          if (r.width > 0) { tops.add(Math.round(r.top / 4)); width += r.width; }
+        }
+        if (tops.size > 1 && width > room + 1) {
+          found.push(seg.segment + ' (' + cell.textContent.trim().replace(/\s+/g, ' ').slice(0, 30) + ')');
+        }
       }
     }
   }
   return found;
 }
 """
-OVERFLOW_JS = "() => document.documentElement.scrollWidth - window.innerWidth"
-#: The main menu's rows at desktop width: its items' distinct tops.
-MENU_ROWS_JS = """
-() => new Set([...document.querySelectorAll('#mainnav .navbar-nav > .nav-item, #mainnav > form, #mainnav > .dropdown')]
-  .map(e => Math.round(e.getBoundingClientRect().top / 8))).size
+SETTLE_JS = """
+() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50))))
+"""
+#: How far the page is wider than the window, and the outermost elements that stick out.
+OVERFLOW_JS = """
+() => {
+  const over = document.documentElement.scrollWidth - window.innerWidth;
+  if (over <= 0) return [over, ''];
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+    let clipped = false;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') { clipped = true; break; }
+    }
+    if (clipped) continue;
+    if (culprits.some(c => c.contains(el))) continue;
+    culprits.push(el);
+  }
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  return [over, culprits.slice(0, 3).map(name).join(', ')];
+}
+"""
+#: The main menu at desktop width: how many rows its links take, and whether its parts
+#: (links, language switch, account menu) overlap or leave the container.
+MENU_JS = """
+() => {
+  const nav = document.querySelector('#mainnav');
+  if (!nav) return '';
+  const items = [...nav.querySelectorAll('.navbar-nav > .nav-item')];
+  const rows = new Set(items.map(e => Math.round(e.getBoundingClientRect().top))).size;
+  if (rows > 1) return rows + ' rows of links';
+  const parts = [...nav.children].map(e => e.getBoundingClientRect());
+  const inner = nav.parentElement.getBoundingClientRect();
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].right > inner.right + 1) return 'runs past the container';
+    if (i && parts[i].left < parts[i - 1].right - 1) return 'parts overlap';
+  }
+  const ul = nav.querySelector('.navbar-nav');
+  if (ul && ul.scrollWidth > ul.clientWidth + 1) return 'links overflow their list';
+  return '';
+}
 """
 
 
@@ -126,7 +178,9 @@ def _visit(context, crawl: Crawl, *, role: str, name: str, url: str, status: int
     where = f"{role} {url}" + (f" [{lang}]" if lang != "ja" else "")
     try:
         page.set_viewport_size({"width": DESKTOP, "height": 900})
+        import time; t=time.monotonic()
         response = page.goto(url)
+        TIMES["goto"] += time.monotonic()-t
         assert response.status == status, f"{where}: {response.status}, expected {status}"
         if "text/html" not in (response.headers.get("content-type") or ""):
             return
@@ -137,16 +191,22 @@ def _visit(context, crawl: Crawl, *, role: str, name: str, url: str, status: int
         shot = _slug(f"{role}-{name}" + (f"-{lang}" if lang != "ja" else ""))
         for width in (DESKTOP, TABLET, PHONE):
             page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate(SETTLE_JS)  # let charts and other observers follow the new width
             here = f"{where} @{width}px"
             if width == DESKTOP or name in SMALL_SCREEN_PAGES:
+                import time; t=time.monotonic()
                 crawl.axe += _axe(page, here)
-            if width == DESKTOP and page.evaluate(MENU_ROWS_JS) > 1:
-                crawl.wrapped_menu.append(here)
-            over = page.evaluate(OVERFLOW_JS)
+                TIMES["axe"] += time.monotonic()-t
+            menu = page.evaluate(MENU_JS) if width == DESKTOP else ""
+            if menu:
+                crawl.wrapped_menu.append(f"{here}: {menu}")
+            over, culprits = page.evaluate(OVERFLOW_JS)
             if over > 0:
-                crawl.overflow.append(f"{here}: {over}px wider than the window")
+                crawl.overflow.append(f"{here}: {over}px wider than the window ({culprits})")
             crawl.broken_words += [f"{here}: {w}" for w in page.evaluate(BROKEN_WORDS_JS)]
+            import time; t=time.monotonic()
             page.screenshot(path=str(SHOTS / f"{shot}-{width}.png"), full_page=True)
+            TIMES["shot"] += time.monotonic()-t
     finally:
         page.close()
 
@@ -166,6 +226,27 @@ def _pages_for(role: str, world) -> list[tuple[str, str, int]]:
         pages.append(("forbidden", reverse("evaluations:organiser_meeting_list"), 403))
         pages.append(("not-found", "/no-such-page/", 404))
     return pages
+
+
+def _with_scores(world) -> None:
+    """A second presentation, and both scored by the executive and the expert, so the
+    board, the results and the scoring form show filled-in states (and repeat per
+    presentation what a page repeats)."""
+    factories.PresentationFactory(meeting=world.meeting, team=world.second_team, order=2)
+    for presentation in world.meeting.presentations.all():
+        for rater, perspective in (
+            (world.executive, Perspective.POLICY),
+            (world.external_expert, Perspective.TECHNICAL),
+        ):
+            rubric = Rubric.objects.get(
+                fiscal_year=world.project.fiscal_year, perspective=perspective
+            )
+            evaluation_services.evaluation_submit(
+                evaluator=rater,
+                perspective=perspective,
+                presentation=presentation,
+                scores={c.pk: 4 for c in rubric.criteria.all()},
+            )
 
 
 def _context_for(browser, browser_context_args, live_server, user, *, lang="ja"):
@@ -198,6 +279,7 @@ def crawl(django_db_setup, django_db_blocker, live_server, browser, browser_cont
                 world = build_world()
                 for _row, extend in {id(e): (None, e) for _r, e in ROWS.values() if e}.values():
                     extend(world)
+                _with_scores(world)
             for role in ROLES:
                 user = None if role == "anonymous" else getattr(world, role)
                 context = _context_for(browser, browser_context_args, live_server, user)
@@ -221,6 +303,7 @@ def crawl(django_db_setup, django_db_blocker, live_server, browser, browser_cont
                     context.close()
         finally:
             call_command("flush", interactive=False, verbosity=0)
+    print(TIMES)
     return result
 
 
