@@ -54,8 +54,6 @@ SERIOUS = {"serious", "critical"}
 NOT_PAGES = re.compile(r"export|_pdf$|materials$|^healthz$")
 
 
-import collections
-TIMES = collections.Counter()
 @dataclass
 class Crawl:
     pages: list[str] = field(default_factory=list)  # "role url"
@@ -73,7 +71,7 @@ class Crawl:
 #: whose characters lie on more than one line *and* that is wider than the cell's content
 #: box was split by the layout (「年/度」). A long sentence that wraps at the end of a full
 #: line, as Japanese text does, is not a finding: its words fit the cell.
-BROKEN_WORDS_JS = """
+BROKEN_WORDS_JS = r"""
 () => {
   const segmenter = new Intl.Segmenter(document.documentElement.lang || 'ja', {granularity: 'word'});
   const found = [];
@@ -178,9 +176,7 @@ def _visit(context, crawl: Crawl, *, role: str, name: str, url: str, status: int
     where = f"{role} {url}" + (f" [{lang}]" if lang != "ja" else "")
     try:
         page.set_viewport_size({"width": DESKTOP, "height": 900})
-        import time; t=time.monotonic()
         response = page.goto(url)
-        TIMES["goto"] += time.monotonic()-t
         assert response.status == status, f"{where}: {response.status}, expected {status}"
         if "text/html" not in (response.headers.get("content-type") or ""):
             return
@@ -194,9 +190,7 @@ def _visit(context, crawl: Crawl, *, role: str, name: str, url: str, status: int
             page.evaluate(SETTLE_JS)  # let charts and other observers follow the new width
             here = f"{where} @{width}px"
             if width == DESKTOP or name in SMALL_SCREEN_PAGES:
-                import time; t=time.monotonic()
                 crawl.axe += _axe(page, here)
-                TIMES["axe"] += time.monotonic()-t
             menu = page.evaluate(MENU_JS) if width == DESKTOP else ""
             if menu:
                 crawl.wrapped_menu.append(f"{here}: {menu}")
@@ -204,9 +198,7 @@ def _visit(context, crawl: Crawl, *, role: str, name: str, url: str, status: int
             if over > 0:
                 crawl.overflow.append(f"{here}: {over}px wider than the window ({culprits})")
             crawl.broken_words += [f"{here}: {w}" for w in page.evaluate(BROKEN_WORDS_JS)]
-            import time; t=time.monotonic()
             page.screenshot(path=str(SHOTS / f"{shot}-{width}.png"), full_page=True)
-            TIMES["shot"] += time.monotonic()-t
     finally:
         page.close()
 
@@ -303,7 +295,6 @@ def crawl(django_db_setup, django_db_blocker, live_server, browser, browser_cont
                     context.close()
         finally:
             call_command("flush", interactive=False, verbosity=0)
-    print(TIMES)
     return result
 
 
