@@ -4,7 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make
-APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils
+APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils default-jre-headless
+# The Nu HTML Checker for the browser judges (tests/browser/test_judges.py), from npm.
+VNU_VERSION := 26.9.27
 BENCH_APT_PACKAGES := wrk
 export PLAYWRIGHT_BROWSERS_PATH := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -39,6 +41,13 @@ $(STAMP)/apt: Makefile | $(STAMP)
 	fi
 	@touch $@
 
+# vnu.jar (npm's vnu-jar), installed globally once; Java comes from APT_PACKAGES.
+$(STAMP)/vnu: Makefile | $(STAMP)
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@root=$$(npm root -g); grep -qs '"version": "$(VNU_VERSION)"' "$$root/vnu-jar/package.json" \
+	  || npm install --global --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	@touch $@
+
 messages: $(STAMP)/venv ## Compile the translations (needs gettext)
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
@@ -63,7 +72,7 @@ services: ## Start the local PostgreSQL and Redis if installed and not answering
 	@pg_isready -h 127.0.0.1 -p 5432 2>/dev/null || echo "PostgreSQL is not answering"
 	@redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null || echo "Redis is not answering"
 
-test: $(STAMP)/venv $(STAMP)/apt messages services ## The whole suite: ruff, makemigrations --check, pytest
+test: $(STAMP)/venv $(STAMP)/apt $(STAMP)/vnu messages services ## The whole suite: ruff, makemigrations --check, pytest
 	$(VENV)/bin/ruff check .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
