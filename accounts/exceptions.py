@@ -13,3 +13,11 @@ class DomainError(Exception):
 
 class RosterFileError(DomainError):
     """The roster file cannot be read at all (format, encoding, missing columns)."""
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Somebody tried to change or delete an entry of the 操作ログ. A programming error,
+    never a user's: nothing in the application offers it."""
+
+    def __init__(self, operation: str):
+        super().__init__(f"the audit log is append-only: {operation} refused")

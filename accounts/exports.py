@@ -6,6 +6,11 @@ as a formula: a team name like ``=HYPERLINK(...)`` would run when HR opens the f
 text; numbers, dates and empty cells are left as they are.
 """
 
+import csv
+import io
+
+from django.http import HttpResponse
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,3 +22,25 @@ def safe_cell(value):
 
 def safe_row(row) -> list:
     return [safe_cell(value) for value in row]
+
+
+def csv_response(*, header: list, rows, filename: str) -> HttpResponse:
+    """A CSV download: UTF-8 with BOM (Excel opens it as UTF-8), every cell made safe,
+    sent as an attachment that no shared or browser cache keeps."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return private_no_store(response)
+
+
+def private_no_store(response: HttpResponse) -> HttpResponse:
+    """Personal data (individual scores, certificates, the 操作ログ) must not stay in a
+    proxy's or the browser's cache: `Cache-Control: private, no-store`."""
+    response["Cache-Control"] = "private, no-store"
+    return response

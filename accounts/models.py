@@ -1,11 +1,15 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .exceptions import AuditLogIsAppendOnly
 from .roles import Role
 
 katakana = RegexValidator(r"^[ァ-ヶー・　 ]*$", _("フリガナは全角カタカナで入力してください。"))
@@ -181,3 +185,92 @@ class User(AbstractUser):
 
 def role_group(role: Role) -> Group:
     return Group.objects.get(name=role.value)
+
+
+# --- 操作ログ: the audit log of privileged operations ------------------------------------
+
+
+class AuditAction(models.TextChoices):
+    """What a privileged operation did. Add new members at the end; values are stored."""
+
+    CERTIFICATION_APPROVE = "certification_approve", _("認定の承認（決裁）")
+    CERTIFICATION_REJECT = "certification_reject", _("認定の却下")
+    CERTIFICATION_GRANT = "certification_grant", _("認定の付与")
+    CERTIFICATION_REVOKE = "certification_revoke", _("認定の取消")
+    MEETING_REOPEN = "meeting_reopen", _("報告会の再開")
+    WINDOW_REOPEN = "window_reopen", _("リーダーシップ評価期間の再開")
+    ROLE_CHANGE = "role_change", _("役割・権限の変更")
+    ROSTER_IMPORT = "roster_import", _("職員名簿の取込")
+    MEETING_CLOSE = "meeting_close", _("報告会の締切")
+    WINDOW_CLOSE = "window_close", _("リーダーシップ評価期間の締切")
+    EXPORT = "export", _("データの出力")
+    CERTIFICATE_PDF = "certificate_pdf", _("認定証PDFの取得（本人以外）")
+    REOPEN = "reopen", _("締切後の再開（その他）")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Append-only: the application never updates or deletes an entry in bulk either."""
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("update")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("delete")
+
+
+class AuditEntry(models.Model):
+    """One privileged operation: who, when, from which address, what, on what.
+
+    Written only by `accounts.audit.audit_record`. Append-only: no `save()` of an
+    existing row, no `delete()`, no bulk update/delete; on PostgreSQL a trigger refuses
+    UPDATE and DELETE even from raw SQL (migration 0003). The actor's login id is copied
+    so the entry still says who it was if the account is later renamed.
+    """
+
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("操作者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        help_text=_("空欄はシステム（自動処理）"),
+    )
+    actor_login = models.CharField(_("操作者のログインID"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("接続元アドレス"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=40, choices=AuditAction.choices)
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("対象の種類"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_id = models.CharField(_("対象ID"), max_length=64, blank=True)
+    target_repr = models.CharField(_("対象"), max_length=200, blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("操作ログ")
+        verbose_name_plural = _("操作ログ")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_login or '—'} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("save of an existing entry")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("delete")

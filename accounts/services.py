@@ -32,10 +32,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from .audit import audit_record
 from .exceptions import RosterFileError
-from .models import Department, Grade, User
+from .models import AuditAction, Department, Grade, User
 from .roles import Role
 from .validators import contains_nul
 
@@ -415,12 +417,18 @@ def _display(key: str, value) -> str:
 
 
 def roster_import(
-    *, rows: list[RosterRow], full_roster: bool, dry_run: bool, by: User | None = None
+    *,
+    rows: list[RosterRow],
+    full_roster: bool,
+    dry_run: bool,
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> RosterResult:
     """Validate the roster rows and (unless `dry_run`) apply them in one transaction.
 
     Returns what was (or would be) created, updated, left unchanged and deactivated, or,
-    when any row is bad, the list of bad rows and no change at all.
+    when any row is bad, the list of bad rows and no change at all. An applied import is
+    recorded in the 操作ログ in the same transaction (`request` gives the client address).
     """
     with transaction.atomic():
         result, actions = _plan(rows, full_roster=full_roster, by=by, lock=not dry_run)
@@ -458,4 +466,17 @@ def roster_import(
                 user._history_user = by
                 user.save(update_fields=["is_active"])
         result.applied = True
+        audit_record(
+            actor=by,
+            action=AuditAction.ROSTER_IMPORT,
+            request=request,
+            detail={
+                "full_roster": full_roster,
+                "rows": result.total,
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": result.unchanged,
+                "deactivated": len(result.deactivated),
+            },
+        )
     return result

@@ -240,7 +240,7 @@ def test_the_database_refuses_a_second_live_membership_as_a_clear_message(projec
     first, second = propose(project, name="A"), propose(project, name="B")
     user = factories.UserFactory()
     services.membership_apply(team=first, by=user, today=TODAY)
-    monkeypatch.setattr(services, "check_eligible", lambda *a, **k: None)
+    monkeypatch.setattr(services.memberships, "check_eligible", lambda *a, **k: None)
     with pytest.raises(AlreadyInTeam, match="既に別のチームに参加しています"):
         services.membership_apply(team=second, by=user, today=TODAY)
     second.refresh_from_db()
@@ -254,7 +254,7 @@ def test_the_database_refuses_to_overfill_a_team_as_a_clear_message(project, mon
     services.membership_apply(team=team, by=factories.UserFactory(), today=TODAY)
     stale = Team.objects.select_related("project").get(pk=team.pk)
     stale.member_count = 0
-    monkeypatch.setattr(services, "_lock_team", lambda t: stale)
+    monkeypatch.setattr(services.memberships, "_lock_team", lambda t: stale)
     with pytest.raises(TeamFull, match="このチームは定員に達しています。"):
         services.membership_apply(team=team, by=factories.UserFactory(), today=TODAY)
     team.refresh_from_db()

@@ -1,0 +1,152 @@
+"""Leadership windows and the invitations of colleagues to rate a leader."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.models import User
+from projects.models import Membership, Project, Team
+
+from ..exceptions import (
+    EvaluationError,
+    NotAllowed,
+    ScoringClosed,
+)
+from ..models import (
+    Evaluation,
+    LeadershipInvitation,
+    LeadershipWindow,
+    Perspective,
+)
+from ..signals import leadership_window_closed
+from .rubrics import rubric_ensure_defaults
+
+
+def window_open(
+    *,
+    project: Project,
+    closes_on: datetime.date,
+    by: User,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> LeadershipWindow:
+    """Open (or move the deadline of) the project's leadership-evaluation window.
+    A closed window never reopens; the deadline may not lie in the past."""
+    today = today or timezone.localdate()
+    if project.status in (Project.Status.DRAFT, Project.Status.RECRUITING):
+        # Members evaluate their leader after working together, not before teams exist.
+        raise EvaluationError(
+            _("リーダーシップ評価は、プロジェクトの実施が始まってから開始できます。")
+        )
+    if closes_on < today:
+        raise EvaluationError(_("締切日は今日以降の日付にしてください。"))
+    with transaction.atomic():
+        window, _created = LeadershipWindow.objects.get_or_create(
+            project=project, defaults={"closes_on": closes_on}
+        )
+        window = LeadershipWindow.objects.select_for_update().get(pk=window.pk)
+        if window.status == LeadershipWindow.Status.CLOSED:
+            raise ScoringClosed(_("締切済みのリーダーシップ評価は再開できません。"))
+        rubric_ensure_defaults(fiscal_year=project.fiscal_year)
+        window.closes_on = closes_on
+        if window.status != LeadershipWindow.Status.OPEN:
+            window.status = LeadershipWindow.Status.OPEN
+            window.opened_at = now or timezone.now()
+        window.save()
+    return window
+
+
+def window_close(
+    *, window: LeadershipWindow, by: User, now: datetime.datetime | None = None
+) -> LeadershipWindow:
+    """Close the window: lock the row, record who closed it and when. After commit,
+    send `leadership_window_closed(sender=LeadershipWindow, window_id, user_ids)` with
+    the leaders of the project's approved teams. Idempotent when closed."""
+    with transaction.atomic():
+        window = LeadershipWindow.objects.select_for_update().get(pk=window.pk)
+        if window.status == LeadershipWindow.Status.CLOSED:
+            return window
+        if window.status != LeadershipWindow.Status.OPEN:
+            raise ScoringClosed(_("受付中のリーダーシップ評価のみ締め切れます。"))
+        window.status = LeadershipWindow.Status.CLOSED
+        window.closed_at = now or timezone.now()
+        window.closed_by = by
+        window.save(update_fields=["status", "closed_at", "closed_by"])
+        user_ids = sorted(
+            set(
+                Membership.objects.filter(
+                    team__project_id=window.project_id,
+                    team__status=Team.Status.APPROVED,
+                    role=Membership.Role.LEADER,
+                    status=Membership.Status.APPROVED,
+                ).values_list("user_id", flat=True)
+            )
+        )
+        window_id = window.pk
+        transaction.on_commit(
+            lambda: leadership_window_closed.send(
+                sender=LeadershipWindow, window_id=window_id, user_ids=user_ids
+            )
+        )
+    return window
+
+
+def team_leader(team: Team) -> User | None:
+    membership = (
+        Membership.objects.select_related("user__department")
+        .filter(team=team, role=Membership.Role.LEADER, status=Membership.Status.APPROVED)
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
+    """Invite a colleague of the leader's own department (同一所属職員) to evaluate the
+    leader. Refused for other departments, the leader and the team's members.
+    Idempotent: inviting twice returns the existing invitation."""
+    leader = team_leader(team)
+    if leader is None:
+        raise EvaluationError(_("このチームには承認済みのリーダーがいません。"))
+    if user.pk == leader.pk:
+        raise NotAllowed(_("リーダー本人を評価者として招待することはできません。"))
+    if Membership.objects.filter(team=team, user=user, status__in=Membership.LIVE).exists():
+        raise NotAllowed(_("チームのメンバーは招待しなくても評価できます。"))
+    if not permissions.is_city_staff(user) or not user.is_active:
+        raise NotAllowed(_("市の職員のみ招待できます。"))
+    if leader.department_id is None or user.department_id != leader.department_id:
+        raise NotAllowed(_("リーダーと同じ所属の職員のみ招待できます。"))
+    with transaction.atomic():
+        window = (
+            LeadershipWindow.objects.select_for_update().filter(project_id=team.project_id).first()
+        )
+        if window and window.status == LeadershipWindow.Status.CLOSED:
+            raise ScoringClosed(_("締切済みのリーダーシップ評価には招待できません。"))
+        invitation, _created = LeadershipInvitation.objects.get_or_create(
+            team=team, user=user, defaults={"invited_by": by}
+        )
+    return invitation
+
+
+def invitation_remove(*, invitation: LeadershipInvitation) -> None:
+    """Withdraw an invitation that has not been used yet, while the project's window is
+    not closed (the window row is locked, as `invitation_add` and `window_close` do)."""
+    with transaction.atomic():
+        window = (
+            LeadershipWindow.objects.select_for_update()
+            .filter(project_id__in=Team.objects.filter(pk=invitation.team_id).values("project_id"))
+            .first()
+        )
+        if window and window.status == LeadershipWindow.Status.CLOSED:
+            raise ScoringClosed(_("締切済みのリーダーシップ評価の招待は取り消せません。"))
+        if Evaluation.objects.filter(
+            team_id=invitation.team_id,
+            evaluator_id=invitation.user_id,
+            perspective=Perspective.LEADERSHIP,
+        ).exists():
+            raise EvaluationError(_("既に評価を提出した招待は取り消せません。"))
+        LeadershipInvitation.objects.filter(pk=invitation.pk).delete()
