@@ -4,8 +4,13 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make
-APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils default-jre-headless
-# The Nu HTML Checker for the browser judges (tests/browser/test_judges.py), from npm.
+# The suite's Debian packages: slapd/ldap-utils for the directory tests (a throw-away
+# OpenLDAP per test), xmlsec1 for the test SAML identity provider (pysaml2), Java for the
+# Nu HTML Checker of the browser judges (tests/browser/test_judges.py).
+APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils slapd ldap-utils xmlsec1 default-jre-headless
+# python-ldap (django-auth-ldap) compiles against these: installed before the virtualenv.
+BUILD_APT_PACKAGES := libldap2-dev libsasl2-dev
+# The Nu HTML Checker (vnu-jar) for the browser judges, from npm.
 VNU_VERSION := 26.9.27
 BENCH_APT_PACKAGES := wrk
 export PLAYWRIGHT_BROWSERS_PATH := 0
@@ -23,8 +28,27 @@ help: ## List the commands
 $(STAMP):
 	@mkdir -p $(STAMP)
 
+# Install Debian packages as root, never starting their daemons (slapd would take
+# port 389): a policy-rc.d that says no, for the time of the install only.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "apt-get install $$missing"; \
+	    own_policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; own_policy=1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    status=$$?; [ -n "$$own_policy" ] && rm -f /usr/sbin/policy-rc.d; exit $$status; \
+	  else echo "Please install: $$missing (sudo apt-get install $$missing)"; exit 1; fi; \
+	fi
+endef
+
+$(STAMP)/apt-build: Makefile | $(STAMP)
+	$(call apt_install,$(BUILD_APT_PACKAGES))
+	@touch $@
+
 # The virtualenv, re-installed only when a requirements file changes.
-$(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
+$(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP) $(STAMP)/apt-build
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -32,13 +56,7 @@ $(STAMP)/venv: requirements.txt requirements-dev.txt | $(STAMP)
 
 # Debian packages the suite needs (as root; skipped when already installed).
 $(STAMP)/apt: Makefile | $(STAMP)
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "apt-get install $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "Please install: $$missing (sudo apt-get install $$missing)"; exit 1; fi; \
-	fi
+	$(call apt_install,$(APT_PACKAGES))
 	@touch $@
 
 # vnu.jar (npm's vnu-jar), installed globally once; Java comes from APT_PACKAGES.

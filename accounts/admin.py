@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -97,7 +98,7 @@ class UserAdmin(SafeActionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             {"fields": (("last_name", "first_name"), ("last_name_kana", "first_name_kana"))},
         ),
         (_("所属"), {"fields": ("department", "grade", "affiliation")}),
-        (_("役割と権限"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (_("役割と権限"), {"fields": ("is_active", "local_login_allowed", "groups", "is_staff", "is_superuser")}),
         (_("日時"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -318,6 +319,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         The export itself is an operation worth recording."""
         if not self._can_read(request):
             raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         changelist = self.get_changelist_instance(request)
         entries = changelist.get_queryset(request).select_related("actor", "target_type")
         rows = [

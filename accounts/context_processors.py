@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from . import permissions
 
 
@@ -5,6 +7,8 @@ def roles(request):
     """What the navbar needs to show each role its own links."""
     user = getattr(request, "user", None)
     return {
+        # The login page words the password form for the city's directory.
+        "directory_ldap": settings.DIRECTORY_LDAP_ENABLED,
         "can": {
             "staff_pages": permissions.is_city_staff(user),
             "rate": permissions.is_rater(user),

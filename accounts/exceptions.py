@@ -15,6 +15,11 @@ class RosterFileError(DomainError):
     """The roster file cannot be read at all (format, encoding, missing columns)."""
 
 
+class DirectorySignInRefused(DomainError):
+    """A directory or identity-provider sign-in the portal does not let in. Nothing was
+    written. `code`: unknown, inactive, incomplete, no_identifier."""
+
+
 class AuditLogIsAppendOnly(Exception):
     """Somebody tried to change or delete an entry of the 操作ログ. A programming error,
     never a user's: nothing in the application offers it."""

@@ -44,3 +44,21 @@ def private_no_store(response: HttpResponse) -> HttpResponse:
     proxy's or the browser's cache: `Cache-Control: private, no-store`."""
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Types a browser may be told for a downloaded upload; anything else (an .html, .svg or
+# .js someone managed to upload) goes out as opaque bytes, never as something to render.
+DOWNLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+
+
+def download_content_type(filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return DOWNLOAD_TYPES.get(extension, "application/octet-stream")

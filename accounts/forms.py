@@ -8,6 +8,19 @@ from .validators import NoNulFormMixin
 class LoginForm(NoNulFormMixin, AllauthLoginForm):
     """allauth's login form, worded for the city: 職員番号 or e-mail."""
 
+    def clean(self):
+        from .directory.backends import LOCAL_LOGIN_REFUSED
+
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, LOCAL_LOGIN_REFUSED, False):
+                raise forms.ValidationError(
+                    _("このアカウントは庁内アカウントでログインしてください。"),
+                    code="local_login_refused",
+                ) from None
+            raise
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["login"]

@@ -128,6 +128,15 @@ class User(AbstractUser):
     affiliation = models.CharField(
         _("所属会社"), max_length=100, blank=True, help_text=_("外部専門家のみ")
     )
+    local_login_allowed = models.BooleanField(
+        _("パスワードでのログインを許可"),
+        default=False,
+        help_text=_(
+            "庁内アカウントでのログインが設定されているとき（LOCAL_LOGIN=listed）、"
+            "ポータルのパスワードでログインできるのはこの欄がオンの人だけです"
+            "（外部専門家・緊急用アカウント）。"
+        ),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "employee_number"

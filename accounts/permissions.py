@@ -1,6 +1,8 @@
 """Named predicates about who may do what. Views and templates use these, never raw
 group checks. Objects outside a user's scope answer 404 (see each app's selectors)."""
 
+from django.conf import settings
+
 from .roles import Role
 
 
@@ -40,3 +42,10 @@ def is_programme_admin(user) -> bool:
 def is_rater(user) -> bool:
     """Scores presentations at report meetings."""
     return is_executive(user) or is_external_expert(user)
+
+
+def may_use_local_login(user) -> bool:
+    """A password kept by the portal is accepted for everyone unless the city signs its
+    staff in through its directory with `LOCAL_LOGIN=listed`: then only for the people
+    HR lists (external experts, break-glass accounts)."""
+    return settings.LOCAL_LOGIN == "all" or bool(user.local_login_allowed)

@@ -27,6 +27,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -323,11 +324,25 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
         users = users.select_for_update(of=("self",))
     existing = {u.employee_number: u for u in users}
     emails_in_file = [r.values["email"].lower() for r in rows if r.values["email"]]
-    email_owner = dict(
-        User.objects.annotate(e=Lower("email"))
-        .filter(e__in=emails_in_file)
-        .values_list("e", "employee_number")
-    )
+    holders = User.objects.annotate(e=Lower("email")).filter(e__in=emails_in_file)
+    if lock:
+        holders = holders.select_for_update(of=("self",))
+    holder_by_email = {u.e: u for u in holders}
+    email_owner = {e: u.employee_number for e, u in holder_by_email.items()}
+    # Addresses people set themselves on allauth's e-mail page (before HR owned them):
+    # the roster takes them back instead of refusing the import (finding 11, issue #9).
+    self_set = {
+        (user_id, email.lower())
+        for user_id, email in EmailAddress.objects.filter(
+            user__in=list(holder_by_email.values())
+        ).values_list("user_id", "email")
+    }
+    file_email = {
+        r.values["employee_number"]: r.values["email"].lower()
+        for r in rows
+        if r.values["employee_number"]
+    }
+    released: dict[int, User] = {}
     seen_numbers: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     actions = []
@@ -351,7 +366,12 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
             else:
                 seen_emails[email] = row.line
             owner = email_owner.get(email, number)
-            if owner != number:
+            holder = holder_by_email.get(email)
+            if owner != number and owner and file_email.get(owner, email) not in ("", email):
+                pass  # the file moves the address from its holder, who gets another one
+            elif owner != number and holder is not None and _gives_way(holder, email, self_set):
+                released[holder.pk] = holder
+            elif owner != number:
                 errors.append(
                     _("メールアドレス「%(value)s」は他の職員（職員番号 %(owner)s）が使っています。")
                     % {"value": clean["email"], "owner": owner or "—"}
@@ -387,6 +407,17 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
             actions.append(("update", user, clean | {"_changes": changes, "_role": needs_role}))
         else:
             result.unchanged += 1
+    for holder in released.values():
+        change = PersonChange(
+            holder.employee_number,
+            holder.full_name,
+            [
+                _("メールアドレス: %(old)s → —（本人が設定したアドレスのため名簿を優先）")
+                % {"old": holder.email}
+            ],
+        )
+        result.updated.append(change)
+        actions.insert(0, ("release_email", holder, {}))
     if full_roster and not result.errors:
         missing = (
             User.objects.filter(is_active=True, groups__name=Role.STAFF.value)
@@ -404,6 +435,12 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
             result.deactivated.append(change)
             actions.append(("deactivate", user, {}))
     return result, actions
+
+
+def _gives_way(holder: User, email: str, self_set: set) -> bool:
+    """A staff member's address gives way to the roster when they set it themselves
+    (it is on allauth's e-mail list) and they keep a login id (their 職員番号)."""
+    return bool(holder.employee_number) and (holder.pk, email) in self_set
 
 
 def _display(key: str, value) -> str:
@@ -435,8 +472,23 @@ def roster_import(
         if dry_run or result.errors:
             return result
         staff_group = Group.objects.get(name=Role.STAFF.value)
+        # Addresses move between people (a swap, or one taken back from its holder): free
+        # every address that changes first, so no moment has one address twice.
+        moving = [
+            user.pk
+            for kind, user, clean in actions
+            if kind == "release_email" or (kind == "update" and "email" in clean["_changes"])
+        ]
+        if moving:
+            User.objects.filter(pk__in=moving).update(email="")
+        released = {user.pk for kind, user, _clean in actions if kind == "release_email"}
         for kind, user, clean in actions:
-            if kind == "create":
+            if kind == "release_email":
+                EmailAddress.objects.filter(user=user, email__iexact=user.email).delete()
+                user.email = ""
+                user._history_user = by
+                user.save(update_fields=["email"])
+            elif kind == "create":
                 user = User(
                     employee_number=clean["employee_number"],
                     email=clean["email"],
@@ -455,6 +507,8 @@ def roster_import(
             elif kind == "update":
                 for key, (_old, new) in clean["_changes"].items():
                     setattr(user, key, new)
+                if user.pk in released:
+                    user.email = ""  # taken back above; this row gives no address
                 if clean["_changes"]:
                     user.full_clean(exclude=["password"])
                     user._history_user = by

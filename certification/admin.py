@@ -11,7 +11,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import SafeActionsMixin
-from accounts.exports import safe_row
+from accounts.audit import audit_record
+from accounts.exports import private_no_store, safe_row
 from accounts.fiscal import fiscal_year_label
-from accounts.models import User
+from accounts.models import AuditAction, User
 from accounts.validators import NoNulFormMixin
 
 from . import evidence, selectors, services
@@ -472,18 +473,32 @@ class CertificationAdmin(SafeActionsMixin, SimpleHistoryAdmin):
 
     def export_csv(self, request):
         """Held certifications as CSV, UTF-8 with BOM (Excel opens it as UTF-8)."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(self.EXPORT_HEADER)
-        writer.writerows(self._export_rows(request))
+        rows = list(self._export_rows(request))
+        writer.writerows(rows)
         response = HttpResponse(
             ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self._filename("csv")}"'
-        return response
+        self._record_export(request, "csv", len(rows))
+        return private_no_store(response)
+
+    def _record_export(self, request, fmt: str, count: int) -> None:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            request=request,
+            detail={"what": "certifications", "format": fmt, "rows": count},
+        )
 
     def export_xlsx(self, request):
         """Held certifications as XLSX: one sheet for everyone, one per department."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         from openpyxl import Workbook
 
         workbook = Workbook()
@@ -491,7 +506,9 @@ class CertificationAdmin(SafeActionsMixin, SimpleHistoryAdmin):
         everyone.title = "全体"
         everyone.append(self.EXPORT_HEADER)
         sheets = {}
+        count = 0
         for row in self._export_rows(request):
+            count += 1
             everyone.append(row)
             key = row[1] or "所属なし"
             if key not in sheets:
@@ -508,7 +525,8 @@ class CertificationAdmin(SafeActionsMixin, SimpleHistoryAdmin):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{self._filename("xlsx")}"'
-        return response
+        self._record_export(request, "xlsx", count)
+        return private_no_store(response)
 
 
 # --- rule sets ------------------------------------------------------------------------

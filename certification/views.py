@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.audit import audit_record
+from accounts.exports import private_no_store
 from accounts.fiscal import fiscal_year_label
+from accounts.models import AuditAction
 
 from . import evidence, permissions, rules, selectors
 from .models import Certification, Level
@@ -149,8 +152,15 @@ def certificate_pdf(request, public_id):
     response = HttpResponse(render_certificate(cert), content_type="application/pdf")
     filename = f"certificate-{certificate_number(cert)}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if request.user.pk != cert.user_id:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CERTIFICATE_PDF,
+            target=cert,
+            request=request,
+            detail={"holder": cert.user.employee_number or cert.user.email},
+        )
+    return private_no_store(response)
 
 
 @require_GET

@@ -93,7 +93,7 @@ class ReportMeetingAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     def close_meetings(self, request, queryset):
         for meeting in queryset:
             try:
-                services.meeting_close(meeting=meeting, by=request.user)
+                services.meeting_close(meeting=meeting, by=request.user, request=request)
             except EvaluationError as error:
                 self.message_user(request, f"{meeting}: {error}", messages.ERROR)
 
@@ -110,7 +110,7 @@ class LeadershipWindowAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     def close_windows(self, request, queryset):
         for window in queryset:
             try:
-                services.window_close(window=window, by=request.user)
+                services.window_close(window=window, by=request.user, request=request)
             except EvaluationError as error:
                 self.message_user(request, f"{window}: {error}", messages.ERROR)
 

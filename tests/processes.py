@@ -5,10 +5,12 @@ touching the shared one at 6379.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -160,3 +162,55 @@ def wait_until(predicate, seconds: float, step: float = 0.2):
             return True
         time.sleep(step)
     return False
+
+
+class ServerProcess:
+    """A server a test starts itself: a private loopback port, a temporary folder for its
+    files and log, and `stop()` that always ends the process and removes the folder."""
+
+    name = "server"
+
+    def __init__(self, prefix: str):
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def log(self) -> Path:
+        return self.dir / "server.log"
+
+    def spawn(self, args: list[str], **kwargs) -> None:
+        self.process = subprocess.Popen(
+            args, stdout=self.log.open("wb"), stderr=subprocess.STDOUT, **kwargs
+        )
+
+    def wait_until(self, ready, seconds: float = 30) -> None:
+        """Wait for `ready()` to be true; if the process dies or time runs out, stop it
+        and raise with the end of its log."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if ready():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+        self.stop()
+        raise RuntimeError(f"{self.name} did not start:\n{log}")
+
+    def accepts_connections(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -372,7 +372,7 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"meeting": ids([w.meeting.pk])},
         kwargs=_pk("meeting"),
-        writes=("evaluations.ReportMeeting",),
+        writes=("evaluations.ReportMeeting", "accounts.AuditEntry"),
         examples=5,
         some_refused=False,
     ),
@@ -388,7 +388,7 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"window": ids([w.window.pk])},
         kwargs=lambda w: {"project_pk": w.project.pk},
-        writes=("evaluations.LeadershipWindow",),
+        writes=("evaluations.LeadershipWindow", "accounts.AuditEntry"),
         examples=5,
         some_refused=False,
     ),
@@ -549,6 +549,9 @@ GET_ONLY = {
     "certification:dashboard",
     "admin:certification_certification_export_csv",
     "admin:certification_certification_export_xlsx",
+    "admin:accounts_auditentry_export",
+    # read-only: every POST (add, remove, make primary) is refused and changes nothing
+    "account_email",
     "admin:certification_recomputerun_progress",
     "admin:certification_recomputerun_progress_json",
 }

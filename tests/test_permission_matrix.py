@@ -17,7 +17,7 @@ from tests.matrix import ROLES, build_world
 
 APPS = ("accounts", "projects", "evaluations", "certification")
 OUR_NAMESPACES = {"projects", "evaluations", "certification"}
-OUR_ROOT_NAMES = {"home", "healthz", "account_signup"}
+OUR_ROOT_NAMES = {"home", "healthz", "account_signup", "account_email"}
 
 
 def _rows():

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, User
 from projects.models import Membership, Project, Team
 
 from ..exceptions import (
@@ -62,9 +64,14 @@ def window_open(
 
 
 def window_close(
-    *, window: LeadershipWindow, by: User, now: datetime.datetime | None = None
+    *,
+    window: LeadershipWindow,
+    by: User,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> LeadershipWindow:
-    """Close the window: lock the row, record who closed it and when. After commit,
+    """Close the window: lock the row, record who closed it and when (on the window and
+    in the 操作ログ; `request` gives the address). After commit,
     send `leadership_window_closed(sender=LeadershipWindow, window_id, user_ids)` with
     the leaders of the project's approved teams. Idempotent when closed."""
     with transaction.atomic():
@@ -77,6 +84,7 @@ def window_close(
         window.closed_at = now or timezone.now()
         window.closed_by = by
         window.save(update_fields=["status", "closed_at", "closed_by"])
+        audit_record(actor=by, action=AuditAction.WINDOW_CLOSE, target=window, request=request)
         user_ids = sorted(
             set(
                 Membership.objects.filter(

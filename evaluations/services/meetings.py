@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, User
 from projects.models import Membership, Project, Team
 
 from ..exceptions import (
@@ -193,9 +195,14 @@ def _enqueue_reminders():
 
 
 def meeting_close(
-    *, meeting: ReportMeeting, by: User, now: datetime.datetime | None = None
+    *,
+    meeting: ReportMeeting,
+    by: User,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> ReportMeeting:
-    """Close scoring: lock the row, record who closed it and when. After commit, send
+    """Close scoring: lock the row, record who closed it and when (on the meeting and in
+    the 操作ログ; `request` gives the address). After commit, send
     `report_meeting_closed(sender=ReportMeeting, meeting_id, user_ids)` with the
     approved members and leaders of the meeting's teams. Idempotent when closed."""
     with transaction.atomic():
@@ -208,6 +215,7 @@ def meeting_close(
         meeting.closed_at = now or timezone.now()
         meeting.closed_by = by
         meeting.save(update_fields=["status", "closed_at", "closed_by"])
+        audit_record(actor=by, action=AuditAction.MEETING_CLOSE, target=meeting, request=request)
         user_ids = sorted(
             set(
                 Membership.objects.filter(

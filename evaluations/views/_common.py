@@ -59,7 +59,7 @@ def _posted_scores(post) -> dict[int, int]:
     return result
 
 
-def _service_call(request, func, success: str, **kwargs) -> bool:
+def _service_call(request, func, success: str, /, **kwargs) -> bool:
     try:
         func(**kwargs)
     except EvaluationError as error:

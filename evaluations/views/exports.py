@@ -9,9 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts import permissions as roles
-from accounts.exports import safe_row
+from accounts.audit import audit_record
+from accounts.exports import private_no_store, safe_row
+from accounts.models import AuditAction
 
 from .. import selectors
 from ..models import (
@@ -44,11 +47,12 @@ def organiser_meeting_results(request, pk: int):
         }
         for p in presentations
     ]
-    return render(
+    response = render(
         request,
         "evaluations/organiser_meeting_results.html",
         {"meeting": meeting, "rows": rows, "criteria": criteria},
     )
+    return private_no_store(response)
 
 
 def _export_table(meeting: ReportMeeting) -> tuple[list[str], list[list]]:
@@ -123,11 +127,23 @@ def _summary_table(meeting: ReportMeeting) -> tuple[list[str], list[list]]:
     return [str(h) for h in header], rows
 
 
+def _record_export(request, meeting: ReportMeeting, fmt: str) -> None:
+    """Individual scores left the portal: the 操作ログ says who took them, when, where."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target=meeting,
+        request=request,
+        detail={"what": "report_meeting_evaluations", "format": fmt},
+    )
+
+
 def _export_filename(meeting: ReportMeeting, extension: str) -> str:
     return f"report-meeting-{meeting.project.fiscal_year}-{meeting.pk}.{extension}"
 
 
 @role_required(roles.is_programme_admin)
+@require_GET
 def organiser_meeting_export_csv(request, pk: int):
     meeting = get_object_or_404(ReportMeeting.objects.select_related("project"), pk=pk)
     header, rows = _export_table(meeting)
@@ -140,10 +156,12 @@ def organiser_meeting_export_csv(request, pk: int):
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{_export_filename(meeting, "csv")}"'
-    return response
+    _record_export(request, meeting, "csv")
+    return private_no_store(response)
 
 
 @role_required(roles.is_programme_admin)
+@require_GET
 def organiser_meeting_export_xlsx(request, pk: int):
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -169,4 +187,5 @@ def organiser_meeting_export_xlsx(request, pk: int):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_export_filename(meeting, "xlsx")}"'
-    return response
+    _record_export(request, meeting, "xlsx")
+    return private_no_store(response)

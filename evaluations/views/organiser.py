@@ -156,6 +156,7 @@ def organiser_meeting_close(request, pk: int):
         _("評価を締め切りました。以後、評価は変更できません。"),
         meeting=meeting,
         by=request.user,
+        request=request,
     )
     return redirect("evaluations:organiser_meeting_detail", pk=meeting.pk)
 
@@ -227,6 +228,7 @@ def organiser_window_close(request, project_pk: int):
         _("リーダーシップ評価を締め切りました。"),
         window=window,
         by=request.user,
+        request=request,
     )
     return redirect("evaluations:organiser_window_detail", project_pk=project_pk)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions as roles
+from accounts.exports import download_content_type
 
 from .. import selectors, services
 from ..exceptions import EvaluationError
@@ -117,8 +118,14 @@ def presentation_materials(request, pk: int):
     presentation = get_object_or_404(Presentation, pk=pk)
     if not can_download_materials(request.user, presentation) or not presentation.materials:
         raise Http404
-    return FileResponse(
+    filename = presentation.materials.name.rsplit("/", 1)[-1]
+    response = FileResponse(
         presentation.materials.open("rb"),
         as_attachment=True,
-        filename=presentation.materials.name.rsplit("/", 1)[-1],
+        filename=filename,
+        content_type=download_content_type(filename),
     )
+    # Never rendered by the browser: an uploaded .html or .svg must not run on our origin.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -5,6 +5,7 @@ Every value comes from the environment (or a `.env` file beside manage.py), read
 django-environ. See `.env.example` and the README's configuration table.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -103,9 +107,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+# --- Directory sign-in (docs/decisions: directory sign-in) -------------------------------
+# The city's LDAP / Active Directory (django-auth-ldap) and identity provider (OpenID
+# Connect through allauth), both off unless configured; local passwords stay for the
+# demo, external experts and break-glass accounts (LOCAL_LOGIN=listed limits them to the
+# people HR lists). accounts.directory.config reads the variables (README's table).
+from accounts.directory import config as _directory  # noqa: E402
+
+_ldap = _directory.ldap_settings(os.environ)
+globals().update(_ldap)  # AUTH_LDAP_* for django-auth-ldap, DIRECTORY_LDAP_* for us
+DIRECTORY_LDAP_ENABLED = bool(_ldap)
+DIRECTORY_OIDC = _directory.oidc_settings(os.environ)
+DIRECTORY_SAML = _directory.saml_settings(os.environ)
+DIRECTORY_CREATE_USERS = env.bool("DIRECTORY_CREATE_USERS", default=False)
+SSO_MFA_AMR = _directory.mfa_amr_values(os.environ)
+LOCAL_LOGIN = _directory.local_login_policy(os.environ)
+
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    *(["accounts.directory.backends.DirectoryLDAPBackend"] if DIRECTORY_LDAP_ENABLED else []),
+    "accounts.directory.backends.LocalModelBackend",
+    "accounts.directory.backends.LocalAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -129,16 +150,43 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# A password reset for an address nobody has sends nothing (no mail to strangers; the
+# page answers the same either way, so it reveals nothing).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Login limits that fit a city network (decision 0010, accounts.login_limits): failures
+# per (account, address) and per address; a slower per-account budget that is waived at
+# the holder's usual addresses (completed logins in the last LOGIN_USUAL_ADDRESS_DAYS).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": env.str("LOGIN_FAILED_RATE", default="20/m/ip,5/5m/key"),
+    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_RATE", default="30/h/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+SOCIALACCOUNT_ADAPTER = "accounts.directory.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": [DIRECTORY_OIDC["app"]] if DIRECTORY_OIDC else []},
+    "saml": {
+        "provider_class": "accounts.directory.sso.CitySAMLProvider",
+        "APPS": [DIRECTORY_SAML["app"]] if DIRECTORY_SAML else [],
+    },
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # we match by 職員番号 / e-mail ourselves
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (CSRF-protected)
+LOGIN_USUAL_ADDRESS_DAYS = env.int("LOGIN_USUAL_ADDRESS_DAYS", default=90)
+# The client's address behind the city's HTTPS proxy, for the limits above and the
+# 操作ログ: either the number of proxies in front of us that append to X-Forwarded-For,
+# or the name of a header the proxy sets to the client's address (e.g. X-Real-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Moka DX")
-# Roles that must have MFA before they can reach the admin or the organiser pages.
+# Roles that must set up MFA before they can reach any page (accounts.middleware); and
+# whether superusers and anyone with スタッフ権限 must too. Both are off in the demo.
 MFA_REQUIRED_ROLES = env.list(
     "MFA_REQUIRED_ROLES", default=[] if DEBUG else ["hr_admin", "organiser"]
 )
+MFA_REQUIRED_FOR_ADMIN_FLAGS = env.bool("MFA_REQUIRED_FOR_ADMIN_FLAGS", default=not DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -241,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # the city's identity provider, where the sign-in buttons' posts redirect
+        "form-action": ["'self'", *_directory.sign_in_origins(DIRECTORY_OIDC, DIRECTORY_SAML)],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
