@@ -5,10 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make
 # The suite's Debian packages: slapd/ldap-utils for the directory tests (a throw-away
-# OpenLDAP per test), xmlsec1 for the test SAML identity provider (pysaml2).
-APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils slapd ldap-utils xmlsec1
+# OpenLDAP per test), xmlsec1 for the test SAML identity provider (pysaml2), Java for the
+# Nu HTML Checker of the browser judges (tests/browser/test_judges.py).
+APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk poppler-utils slapd ldap-utils xmlsec1 default-jre-headless
 # python-ldap (django-auth-ldap) compiles against these: installed before the virtualenv.
 BUILD_APT_PACKAGES := libldap2-dev libsasl2-dev
+# The Nu HTML Checker (vnu-jar) for the browser judges, from npm.
+VNU_VERSION := 26.9.27
 BENCH_APT_PACKAGES := wrk
 # What the demo needs beyond Python: the 認定証 PDF's Japanese glyphs, and msgfmt.
 RUN_APT_PACKAGES := gettext fonts-noto-cjk
@@ -64,6 +67,13 @@ $(STAMP)/apt-run: Makefile | $(STAMP)
 	$(call apt_install,$(RUN_APT_PACKAGES))
 	@touch $@
 
+# vnu.jar (npm's vnu-jar), installed globally once; Java comes from APT_PACKAGES.
+$(STAMP)/vnu: Makefile | $(STAMP)
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@root=$$(npm root -g); grep -qs '"version": "$(VNU_VERSION)"' "$$root/vnu-jar/package.json" \
+	  || npm install --global --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	@touch $@
+
 messages: $(STAMP)/venv ## Compile the translations (needs gettext)
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
@@ -91,7 +101,7 @@ services: ## Start the local PostgreSQL and Redis if installed and not answering
 	@pg_isready -h 127.0.0.1 -p 5432 2>/dev/null || echo "PostgreSQL is not answering"
 	@redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null || echo "Redis is not answering"
 
-test: $(STAMP)/venv $(STAMP)/apt messages services ## The whole suite: ruff, makemigrations --check, pytest
+test: $(STAMP)/venv $(STAMP)/apt $(STAMP)/vnu messages services ## The whole suite: ruff, makemigrations --check, pytest
 	$(VENV)/bin/ruff check .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \

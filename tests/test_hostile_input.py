@@ -512,6 +512,7 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"meeting": ids([w.meeting.pk])},
         kwargs=_pk("meeting"),
+        odd=lambda w: [{"reason": odd_text(2000)}],
         writes=("evaluations.ReportMeeting", "accounts.AuditEntry"),
         examples=5,
         some_refused=False,
@@ -625,6 +626,7 @@ FORMS: dict[str, Form] = {
         "hr_admin",
         lambda w: {"reason": text(2000)},
         kwargs=_pk("meeting"),
+        odd=lambda w: [{"reason": odd_text(2000)}],
         writes=("evaluations.ReportMeeting", "accounts.AuditEntry"),
     ),
     "admin:evaluations_leadershipwindow_reopen": Form(
@@ -632,6 +634,7 @@ FORMS: dict[str, Form] = {
         "hr_admin",
         lambda w: {"reason": text(2000)},
         kwargs=_pk("window"),
+        odd=lambda w: [{"reason": odd_text(2000)}],
         writes=("evaluations.LeadershipWindow", "accounts.AuditEntry"),
     ),
     # --- certification (HR, in the admin) ---

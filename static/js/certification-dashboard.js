@@ -8,6 +8,9 @@
   }
   var data = JSON.parse(source.textContent);
   var colours = ["#7fb3d5", "#2e86c1", "#1b4f72"];
+  // Readable labels (Chart.js draws 12 px by default, ~10 px on a phone's scaled canvas).
+  Chart.defaults.font.size = 14;
+  Chart.defaults.color = "#212529";
   new Chart(canvas, {
     type: "bar",
     data: {

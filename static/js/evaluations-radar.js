@@ -5,6 +5,10 @@
   if (typeof window.Chart === "undefined") {
     return;
   }
+  // Readable labels: the axis names at 14 px and the 1–5 ticks at 12 px (Chart.js's
+  // defaults draw them at about 10 px on the page).
+  window.Chart.defaults.font.size = 14;
+  window.Chart.defaults.color = "#212529";
   var cache = {};
   function dataFor(sourceId) {
     if (!(sourceId in cache)) {
@@ -34,7 +38,15 @@
       },
       options: {
         responsive: true,
-        scales: { r: { min: 1, max: 5, ticks: { stepSize: 1 } } },
+        layout: { padding: 0 },
+        scales: {
+          r: {
+            min: 1,
+            max: 5,
+            ticks: { stepSize: 1, font: { size: 12 }, backdropColor: "rgba(255, 255, 255, 0.85)" },
+            pointLabels: { font: { size: 14 }, color: "#212529" }
+          }
+        },
         plugins: { legend: { display: false } }
       }
     });

@@ -176,7 +176,10 @@ def _nav(page: Page, name: str):
     toggler = page.get_by_role("button", name="メニューを開く")
     if toggler.is_visible():
         toggler.click()
-    page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
+    link = page.locator("#mainnav").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():  # the staff pages of someone with work of their own
+        page.locator("#mainnav").get_by_role("button", name="職員向けページ").click()
+    link.click()
 
 
 def _flash(page: Page, text: str):
@@ -320,9 +323,13 @@ def _journey_meeting(w, org: Page, sign_in, shoot):
     expect(org.get_by_role("row").filter(has_text="○")).to_have_count(4)
     shoot(org, "2-meeting", "06-organiser-board")
     org.go_back()
+    # Closing is irreversible: the browser asks first; the organiser confirms.
+    asked = []
+    org.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     org.get_by_role("button", name="評価を締め切る").click()
     _flash(org, "評価を締め切りました。以後、評価は変更できません。")
     expect(org.get_by_role("heading", level=1)).to_contain_text("締切済み")
+    assert asked and asked[0].startswith("評価を締め切ると")
     shoot(org, "2-meeting", "07-organiser-closed")
     meeting.refresh_from_db()
     assert meeting.status == ReportMeeting.Status.CLOSED
