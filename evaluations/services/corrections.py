@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
+from accounts.history import change_reason
 from accounts.models import AuditAction, User
 from projects.models import Membership, Team
 
@@ -37,6 +38,18 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
+def _reopen(obj, *, by: User, reason: str, request, action: AuditAction) -> None:
+    """What reopening a meeting and a window share: open again, the closing forgotten,
+    the reason in the history row (as long as it can hold) and in the 操作ログ (whole)."""
+    obj.status = obj.Status.OPEN
+    obj.closed_at = None
+    obj.closed_by = None
+    obj._history_user = by
+    obj._change_reason = change_reason(reason)
+    obj.save(update_fields=["status", "closed_at", "closed_by"])
+    audit_record(actor=by, action=action, target=obj, request=request, detail={"reason": reason})
+
+
 def meeting_reopen(*, meeting: ReportMeeting, by: User, reason: str, request=None) -> ReportMeeting:
     """Reopen a closed report meeting for correction (HR only, never by someone whose
     team presented). Idempotent: an open meeting is returned unchanged and nothing is
@@ -52,19 +65,7 @@ def meeting_reopen(*, meeting: ReportMeeting, by: User, reason: str, request=Non
         team_ids = list(meeting.presentations.values_list("team_id", flat=True))
         if not permissions.can_reopen(by, team_ids=team_ids):
             raise NotAllowed(_("この報告会を再開することはできません。"))
-        meeting.status = ReportMeeting.Status.OPEN
-        meeting.closed_at = None
-        meeting.closed_by = None
-        meeting._history_user = by
-        meeting._change_reason = reason[:100]
-        meeting.save(update_fields=["status", "closed_at", "closed_by"])
-        audit_record(
-            actor=by,
-            action=AuditAction.MEETING_REOPEN,
-            target=meeting,
-            request=request,
-            detail={"reason": reason},
-        )
+        _reopen(meeting, by=by, reason=reason, request=request, action=AuditAction.MEETING_REOPEN)
         user_ids = sorted(
             set(
                 Membership.objects.filter(
@@ -100,19 +101,7 @@ def window_reopen(
         )
         if not permissions.can_reopen(by, team_ids=team_ids):
             raise NotAllowed(_("このリーダーシップ評価を再開することはできません。"))
-        window.status = LeadershipWindow.Status.OPEN
-        window.closed_at = None
-        window.closed_by = None
-        window._history_user = by
-        window._change_reason = reason[:100]
-        window.save(update_fields=["status", "closed_at", "closed_by"])
-        audit_record(
-            actor=by,
-            action=AuditAction.WINDOW_REOPEN,
-            target=window,
-            request=request,
-            detail={"reason": reason},
-        )
+        _reopen(window, by=by, reason=reason, request=request, action=AuditAction.WINDOW_REOPEN)
         user_ids = sorted(
             set(
                 Membership.objects.filter(
