@@ -74,3 +74,8 @@ class ProposalPending(CertificationError):
             _("この職員のこのレベルには、同じ内容の決裁待ちの起案が既にあります。"),
             code="proposal_pending",
         )
+
+
+class RuleSetInUse(CertificationError):
+    """A year's 認定基準 that certifications or proposals were decided by: never deleted
+    (their evidence names it); change it and recompute instead."""

@@ -310,9 +310,22 @@ class RuleSetAdmin(SimpleHistoryAdmin):
     def year_label(self, obj):
         return fiscal_year_label(obj.fiscal_year)
 
+    def has_delete_permission(self, request, obj=None):
+        """Never offered for a year somebody was certified by (`ruleset_delete` refuses)."""
+        if obj is not None and services.ruleset_in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, through the service
+        return actions
+
+    def delete_model(self, request, obj):
+        services.ruleset_delete(ruleset=obj, by=request.user)
+
     def save_model(self, request, obj, form, change):
-        obj._change_reason = _("人事担当が認定基準を変更") if change else _("認定基準を登録")
-        super().save_model(request, obj, form, change)
+        services.ruleset_save(ruleset=obj, by=request.user)
         messages.info(
             request,
             _(

@@ -4,7 +4,8 @@
 - `decisions`: 認定決裁 — approve / reject proposals, HR's grant and revoke proposals;
 - `flags`: HR settles a flagged certification;
 - `publishing`: the writes a decision makes (shared by automatic mode and approvals);
-- `mail`: award e-mails, at-least-once.
+- `mail`: award e-mails, at-least-once;
+- `rulesets`: HR's 認定基準 per 年度 (never deleted once used).
 """
 
 from .decisions import (
@@ -22,6 +23,7 @@ from .recompute import (
     mark_stale,
     recompute_run_start,
 )
+from .rulesets import ruleset_delete, ruleset_in_use, ruleset_save
 
 __all__ = [
     "AwardEmailsFailed",
@@ -35,5 +37,8 @@ __all__ = [
     "mark_stale",
     "other_decider_exists",
     "recompute_run_start",
+    "ruleset_delete",
+    "ruleset_in_use",
+    "ruleset_save",
     "send_award_emails",
 ]

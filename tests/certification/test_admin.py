@@ -321,3 +321,65 @@ def test_the_year_filter_speaks_wareki(hr):
     response = hr.get(reverse(CHANGELIST), {"fiscal_year": "2024"})
     assert list(response.context["cl"].result_list) == [other]
     assert "令和5年度" in response.content.decode()
+
+
+def test_a_rule_set_that_certified_someone_cannot_be_deleted(db):
+    from certification.exceptions import RuleSetInUse
+    from certification.models import RuleSet
+    from certification.services import ruleset_delete
+
+    ruleset = RuleSet.objects.create(fiscal_year=2023)
+    factories.CertificationFactory(fiscal_year=2023)
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+
+    with pytest.raises(RuleSetInUse):
+        ruleset_delete(ruleset=ruleset, by=superuser)
+
+    assert RuleSet.objects.filter(pk=ruleset.pk).exists()
+
+
+def test_the_admin_offers_no_delete_for_a_rule_set_in_use(client, db):
+    from certification.models import RuleSet
+
+    ruleset = RuleSet.objects.create(fiscal_year=2023)
+    factories.CertificationFactory(fiscal_year=2023)
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(
+        reverse("admin:certification_ruleset_delete", args=[ruleset.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert RuleSet.objects.filter(pk=ruleset.pk).exists()
+
+
+def test_an_unused_rule_set_can_be_deleted(client, db):
+    from certification.models import RuleSet
+
+    ruleset = RuleSet.objects.create(fiscal_year=2031)
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+
+    client.post(reverse("admin:certification_ruleset_delete", args=[ruleset.pk]), {"post": "yes"})
+
+    assert not RuleSet.objects.filter(pk=ruleset.pk).exists()
+
+
+def test_hr_saves_a_rule_set_with_its_history(hr, hr_admin):
+    from certification.models import RuleSet
+
+    hr.post(
+        reverse("admin:certification_ruleset_add"),
+        {
+            "fiscal_year": "2030",
+            "report_threshold": "65",
+            "leadership_threshold": "60",
+            "policy_weight": "0.6",
+            "technical_weight": "0.4",
+            "min_policy_raters": "2",
+            "min_technical_raters": "1",
+            "min_leadership_raters": "2",
+        },
+    )
+
+    ruleset = RuleSet.objects.get(fiscal_year=2030)
+    assert ruleset.history.first().history_user == hr_admin
