@@ -180,6 +180,7 @@ class CertificationAdmin(SafeActionsMixin, CertificationExportsMixin, SimpleHist
                     fiscal_year=form.cleaned_data["fiscal_year"],
                     reason=form.cleaned_data["reason"],
                     by=request.user,
+                    request=request,
                 )
             except CertificationError as error:
                 messages.error(request, str(error))
@@ -227,7 +228,10 @@ class CertificationAdmin(SafeActionsMixin, CertificationExportsMixin, SimpleHist
             for cert in queryset:
                 try:
                     services.certification_revoke_propose(
-                        certification=cert, reason=form.cleaned_data["reason"], by=request.user
+                        certification=cert,
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                        request=request,
                     )
                     done += 1
                 except CertificationError as error:
@@ -257,6 +261,7 @@ class CertificationAdmin(SafeActionsMixin, CertificationExportsMixin, SimpleHist
                         by=request.user,
                         keep=form.cleaned_data["decision"] == "keep",
                         reason=form.cleaned_data["reason"],
+                        request=request,
                     )
                     done += 1
                 except CertificationError as error:

@@ -146,6 +146,7 @@ class DecisionBatchAdmin(_HrOnly, RevertGuardMixin, SimpleHistoryAdmin):
                         decided_on=approve.cleaned_data["decided_on"],
                         decision_number=approve.cleaned_data["decision_number"],
                         reject={int(pk): reason for pk in reject.cleaned_data["reject"]},
+                        request=request,
                     )
                 except CertificationError as error:
                     messages.error(request, str(error))
@@ -281,7 +282,10 @@ class DecisionLineAdmin(_HrOnly, SafeActionsMixin, RevertGuardMixin, SimpleHisto
         if "confirm" in request.POST and form.is_valid():
             try:
                 done = services.decision_lines_reject(
-                    lines=list(queryset), reason=form.cleaned_data["reason"], by=request.user
+                    lines=list(queryset),
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    request=request,
                 )
             except CertificationError as error:
                 messages.error(request, str(error))

@@ -98,7 +98,7 @@ def _new_batch(*, prepared_by: User | None, rule_sets=None, reason: str) -> Deci
 
 
 def certification_grant_propose(
-    *, user: User, level: int, fiscal_year: int, reason: str, by: User
+    *, user: User, level: int, fiscal_year: int, reason: str, by: User, request=None
 ) -> DecisionLine:
     """HR proposes to grant `level` by hand (reason required): a new pending batch
     prepared by `by` with one GRANT line. Nothing is published until another decision.
@@ -135,12 +135,14 @@ def certification_grant_propose(
         line._change_reason = change_reason(reason)
         line._history_user = by
         line.save()
-        audit.record(actor=by, action="certification.grant_proposed", target=line)
+        audit.record(
+            actor=by, action="certification.grant_proposed", target=line, request=request
+        )
     return line
 
 
 def certification_revoke_propose(
-    *, certification: Certification, reason: str, by: User
+    *, certification: Certification, reason: str, by: User, request=None
 ) -> DecisionLine:
     """HR proposes to revoke a held certification (reason required): a new pending batch
     prepared by `by` with one REVOKE line. Already proposed → that line is returned."""
@@ -175,7 +177,9 @@ def certification_revoke_propose(
         line._change_reason = change_reason(reason)
         line._history_user = by
         line.save()
-        audit.record(actor=by, action="certification.revoke_proposed", target=line)
+        audit.record(
+            actor=by, action="certification.revoke_proposed", target=line, request=request
+        )
     return line
 
 
@@ -236,6 +240,7 @@ def decision_batch_approve(
     reject: Mapping[int, str] | None = None,
     defer: Iterable[int] = (),
     notify: bool = True,
+    request=None,
 ) -> dict[str, int]:
     """Approve a pending batch as 決裁 `decision_number` of `decided_on`.
 
@@ -348,6 +353,7 @@ def decision_batch_approve(
         )
         audit.record(
             actor=by,
+            request=request,
             action="certification.batch_approved",
             target=batch,
             detail={"decision_number": number, "decided_on": decided_on.isoformat(), **counts},
@@ -356,6 +362,7 @@ def decision_batch_approve(
             if line.status == LineStatus.REJECTED:
                 audit.record(
                     actor=by,
+                    request=request,
                     action="certification.line_rejected",
                     target=line,
                     detail={"reason": line.reject_reason},
@@ -363,6 +370,7 @@ def decision_batch_approve(
             elif line.status == LineStatus.APPROVED and line.kind in (Kind.GRANT, Kind.REVOKE):
                 audit.record(
                     actor=by,
+                    request=request,
                     action=_AUDIT_ACTIONS[line.kind],
                     target=line,
                     detail={"decision_number": number},
@@ -374,7 +382,9 @@ def decision_batch_approve(
     return counts
 
 
-def decision_lines_reject(*, lines: Iterable[DecisionLine], reason: str, by: User) -> int:
+def decision_lines_reject(
+    *, lines: Iterable[DecisionLine], reason: str, by: User, request=None
+) -> int:
     """Reject pending lines with `reason` (required): nothing of them is published. Lines
     about `by` are refused (four eyes); lines no longer pending are skipped (already
     decided). A batch left with nothing pending is closed. Returns how many changed."""
@@ -407,6 +417,7 @@ def decision_lines_reject(*, lines: Iterable[DecisionLine], reason: str, by: Use
         for line in rows:
             audit.record(
                 actor=by,
+                request=request,
                 action="certification.line_rejected",
                 target=line,
                 detail={"reason": reason},

@@ -15,7 +15,7 @@ from . import audit, decisions
 
 
 def certification_resolve_flag(
-    *, certification: Certification, by: User, keep: bool, reason: str
+    *, certification: Certification, by: User, keep: bool, reason: str, request=None
 ) -> Certification | DecisionLine:
     """HR settles a flagged certification (reason required; never about themself).
 
@@ -33,7 +33,7 @@ def certification_resolve_flag(
         if certification.status != Certification.Status.FLAGGED:
             raise NotFlagged()
         return decisions.certification_revoke_propose(
-            certification=certification, reason=reason, by=by
+            certification=certification, reason=reason, by=by, request=request
         )
     with transaction.atomic():
         cert = Certification.objects.select_for_update().get(pk=certification.pk)
@@ -50,5 +50,7 @@ def certification_resolve_flag(
         )
         cert.full_clean()
         cert.save()
-        audit.record(actor=by, action="certification.flag_kept", target=cert)
+        audit.record(
+            actor=by, action="certification.flag_kept", target=cert, request=request
+        )
     return cert

@@ -328,3 +328,29 @@ def test_an_already_flagged_certification_is_never_proposed_for_flagging_again(r
     factories.CertificationFactory(user=member, level=2, status="flagged", flag_reason="x")
     certifications_recompute(user_ids=[member.pk])
     assert not DecisionLine.objects.filter(user=member, kind="flag").exists()
+
+
+def test_an_approval_in_the_admin_records_the_approver_s_address(client, db):
+    import datetime
+
+    from accounts.models import AuditAction, AuditEntry
+    from accounts.roles import Role
+    from certification.models import DecisionBatch
+    from certification.services import certification_grant_propose
+
+    preparer = factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN], is_staff=True)
+    approver = factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN], is_staff=True)
+    line = certification_grant_propose(
+        user=factories.UserFactory(), level=1, fiscal_year=2024, reason="特例", by=preparer
+    )
+    client.force_login(approver)
+
+    client.post(
+        reverse("admin:certification_decisionbatch_change", args=[line.batch_id]),
+        {"decided_on": datetime.date(2025, 5, 20).isoformat(), "decision_number": "真DX認第99号"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+
+    assert DecisionBatch.objects.get(pk=line.batch_id).decision_number == "真DX認第99号"
+    entry = AuditEntry.objects.get(action=AuditAction.CERTIFICATION_APPROVE)
+    assert entry.ip_address == "10.1.2.3"
