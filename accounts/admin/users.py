@@ -24,6 +24,7 @@ from ..permissions import (
 )
 from ..roles import Role, role_label
 from ..services import RosterRow, read_roster_file, roster_import, user_roles_set
+from ..validators import EMPTY_CHOICE_LABEL
 from .mixins import RevertGuardMixin, SafeActionsMixin
 
 ROSTER_SESSION_KEY = "roster_import_preview"
@@ -121,6 +122,11 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
         if not can_set_admin_flags(request.user):
             fields += ("is_staff", "is_superuser")
         return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # 「選択してください」, not Django's 「---------」 (accounts.validators).
+        kwargs.setdefault("empty_label", EMPTY_CHOICE_LABEL)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

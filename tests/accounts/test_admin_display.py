@@ -89,3 +89,15 @@ def test_the_admin_action_list_starts_with_please_choose_not_dashes(hr):
 
     assert "選択してください" in html
     assert "---------" not in html
+
+
+def test_the_admin_greets_as_the_portal_does(hr, hr_admin):
+    html = hr.get(reverse("admin:index")).content.decode()
+
+    assert f"ようこそ、{hr_admin.full_name} 様" in html
+
+
+def test_the_department_select_offers_please_choose_not_dashes(hr):
+    html = hr.get(reverse("admin:accounts_user_add")).content.decode()
+
+    assert "---------" not in html
