@@ -142,9 +142,12 @@ def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
     return invitation
 
 
-def invitation_remove(*, invitation: LeadershipInvitation) -> None:
+def invitation_remove(*, invitation: LeadershipInvitation, by: User) -> None:
     """Withdraw an invitation that has not been used yet, while the project's window is
-    not closed (the window row is locked, as `invitation_add` and `window_close` do)."""
+    not closed (the window row is locked, as `invitation_add` and `window_close` do).
+    Nobody picks the raters of a team they belong to (separation of duties)."""
+    if project_permissions.is_party_to_team(by, invitation.team):
+        raise NotAllowed(_("自分が参加するチームの評価者の招待は取り消せません。"))
     with transaction.atomic():
         window = (
             LeadershipWindow.objects.select_for_update()

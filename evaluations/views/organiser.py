@@ -246,7 +246,11 @@ def organiser_invitation_add(request, team_pk: int):
 def organiser_invitation_remove(request, pk: int):
     invitation = lookups.invitation(pk)
     _service_call(
-        request, services.invitation_remove, _("招待を取り消しました。"), invitation=invitation
+        request,
+        services.invitation_remove,
+        _("招待を取り消しました。"),
+        invitation=invitation,
+        by=request.user,
     )
     return redirect("evaluations:organiser_window_detail", project_pk=invitation.team.project_id)
 

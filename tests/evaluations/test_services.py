@@ -606,6 +606,6 @@ def test_an_invitation_cannot_be_withdrawn_after_the_window_closed(w):
     services.window_close(window=w.window, by=w.organiser)
 
     with pytest.raises(ScoringClosed, match="締切済み"):
-        services.invitation_remove(invitation=invitation)
+        services.invitation_remove(invitation=invitation, by=factories.UserFactory())
 
     assert LeadershipInvitation.objects.filter(pk=invitation.pk).exists()

@@ -136,6 +136,21 @@ def test_a_leading_organiser_cannot_pick_the_raters_of_their_own_leadership(orga
     assert not led_window.invitations.exists()
 
 
+def test_a_leading_organiser_cannot_withdraw_an_invitation_to_rate_their_own_leadership(
+    client, organiser, led_window
+):
+    colleague = factories.UserFactory(department=organiser.department)
+    invitation = factories.LeadershipInvitationFactory(team=led_window, user=colleague)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("evaluations:organiser_invitation_remove", args=[invitation.pk]), follow=True
+    )
+
+    assert led_window.invitations.filter(pk=invitation.pk).exists()
+    assert "招待は取り消せません" in response.content.decode()
+
+
 def test_the_manage_page_offers_no_decision_on_an_organisers_own_team(
     client, organiser, recruiting
 ):
