@@ -79,3 +79,9 @@ def fiscal_year_is_fixed(project: Project) -> bool:
     if project.pk is None:
         return False
     return project.meetings.exists() or hasattr(project, "leadership_window")
+
+
+def refuse_own_team(by, team: Team) -> None:
+    """Nobody approves or rejects a team, or an application to it, that they are party to."""
+    if is_party_to_team(by, team):
+        raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")

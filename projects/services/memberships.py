@@ -14,7 +14,7 @@ from accounts.models import User
 from ..exceptions import NotAllowed, TeamFull, WrongState
 from ..models import Membership, Team
 from ._common import _integrity_refusal, _lock_membership, _lock_team
-from .eligibility import check_eligible, check_recruitment_open, is_party_to_team
+from .eligibility import check_eligible, check_recruitment_open, refuse_own_team
 from .teams import team_withdraw
 
 
@@ -50,8 +50,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     """Approve an application to a team that is itself approved."""
     with transaction.atomic():
         locked, team = _lock_membership(membership)
-        if is_party_to_team(by, team):
-            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
+        refuse_own_team(by, team)
         if locked.status == Membership.Status.APPROVED:
             return locked
         if locked.status != Membership.Status.APPLIED:
@@ -89,8 +88,7 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
     """Reject an application (not a leader's: reject the team instead); frees the place."""
     with transaction.atomic():
         locked, team = _lock_membership(membership)
-        if is_party_to_team(by, team):
-            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
+        refuse_own_team(by, team)
         if locked.status == Membership.Status.REJECTED:
             return locked
         if locked.status != Membership.Status.APPLIED:

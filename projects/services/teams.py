@@ -13,7 +13,7 @@ from accounts.models import Department, User
 from ..exceptions import NotAllowed, WrongState
 from ..models import Membership, Project, Team, Worksheet
 from ._common import _full_clean, _integrity_refusal, _lock_project, _lock_team
-from .eligibility import check_eligible, check_recruitment_open, is_party_to_team
+from .eligibility import check_eligible, check_recruitment_open, refuse_own_team
 
 
 def team_propose(
@@ -57,8 +57,7 @@ def team_approve(*, team: Team, by: User) -> Team:
     """Approve a proposed team and its leader's membership; create its worksheet."""
     with transaction.atomic():
         locked = _lock_team(team)
-        if is_party_to_team(by, locked):
-            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
+        refuse_own_team(by, locked)
         if locked.status == Team.Status.APPROVED:
             return locked
         if locked.status != Team.Status.PROPOSED:
@@ -115,8 +114,7 @@ def team_reject(*, team: Team, by: User) -> Team:
     """Reject a proposed team; its leader's and applicants' memberships are rejected."""
     with transaction.atomic():
         locked = _lock_team(team)
-        if is_party_to_team(by, locked):
-            raise NotAllowed(_("自分が参加するチームは承認・却下できません。"), code="own_team")
+        refuse_own_team(by, locked)
         if locked.status == Team.Status.REJECTED:
             return locked
         if locked.status != Team.Status.PROPOSED:
