@@ -4,6 +4,7 @@ group checks. Objects outside a user's scope answer 404 (see each app's selector
 from django.conf import settings
 
 from .roles import ADMIN_ROLES, Role
+from .selectors import departments_headed_by, supervisors_of
 
 
 def _has(user, role: Role) -> bool:
@@ -80,3 +81,19 @@ def can_edit_account(user, account) -> bool:
     if can_set_admin_flags(user):
         return True
     return not (account.is_superuser or account.is_staff)
+
+
+# --- 所属長 (derived from the roster; see accounts/selectors.py) ---------------------------
+
+
+def is_department_head(user) -> bool:
+    """Heads a 課 (or a 部) by the roster: grade 課長 or above and the highest grade in
+    their own department."""
+    return bool(departments_headed_by(user))
+
+
+def heads_person(user, person) -> bool:
+    """`user` is `person`'s 所属長 (never their own)."""
+    if not (user and user.is_authenticated and person and person.department_id):
+        return False
+    return any(head.pk == user.pk for head in supervisors_of(person))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from accounts.models import Grade
 from accounts.roles import Role
 from evaluations.models import LeadershipWindow, ReportMeeting
 from projects.models import Membership, Project
@@ -27,6 +28,7 @@ ROLES = (
     "external_expert",
     "organiser",
     "hr_admin",
+    "department_head",
 )
 
 
@@ -46,6 +48,9 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     """`expect(200, anonymous=302, external_expert=403)` → a status for every role."""
     unknown = set(overrides) - set(ROLES)
     assert not unknown, unknown
+    # A 所属長 is a member of staff first: unless a row says otherwise, they get what
+    # staff get.
+    overrides.setdefault("department_head", overrides.get("staff", default))
     return {role: overrides.get(role, default) for role in ROLES}
 
 
@@ -71,6 +76,10 @@ def build_world() -> SimpleNamespace:
     w.external_expert = factories.ExpertFactory()
     w.organiser = factories.UserFactory(roles=[Role.STAFF, Role.ORGANISER])
     w.hr_admin = factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN])
+    # The member's 課長 by the roster (accounts.selectors): their 所属長.
+    w.department_head = factories.UserFactory(
+        department=w.member.department, grade=Grade.KACHO
+    )
     w.meeting = factories.ReportMeetingFactory(project=w.project, status=ReportMeeting.Status.OPEN)
     w.presentation = factories.PresentationFactory(meeting=w.meeting, team=w.team, order=1)
     w.window = factories.LeadershipWindowFactory(
@@ -83,7 +92,7 @@ def build_world() -> SimpleNamespace:
 # Every model registered in the admin has an entry in `ADMIN_MODELS` of its app's matrix
 # module: label → (what the organiser reaches, what the HR admin reaches), each a tuple of
 # the page kinds that answer 200; the other kinds answer 403. Everyone else is sent to the
-# admin's login page (302). tests/test_permission_matrix.py walks every kind × 8 roles.
+# admin's login page (302). tests/test_permission_matrix.py walks every kind × 9 roles.
 
 ADMIN_KINDS = ("changelist", "add", "change", "delete", "history")
 NO_ACCESS: tuple[str, ...] = ()

@@ -154,7 +154,7 @@ def _admin_world():
 
 @pytest.mark.parametrize("label", sorted(ADMIN_MODELS))
 def test_every_admin_page_answers_each_role_as_pinned(client, db, label):
-    """Changelist, add, change, delete and history of every registered model × 8 roles
+    """Changelist, add, change, delete and history of every registered model × 9 roles
     (GET). The object is the first of its model in the shared world."""
     world = _admin_world()
     model = apps.get_model(label)

@@ -1,0 +1,73 @@
+"""Reads about people and departments that more than one app needs.
+
+所属長 (the head of a 課) is derived from the roster, never kept by hand: a department's
+heads are its active members of grade 課長 or above with the highest grade found there.
+A 係 without such a person answers to the head of its parent 課, and so on upwards.
+"""
+
+from django.db.models import Max
+
+from .models import Department, Grade, User
+
+HEAD_GRADE = Grade.KACHO
+
+
+def heads_of(department: Department | None) -> list[User]:
+    """The 所属長 for people of `department`: its own heads, else its parent's. Walks
+    the parent chain (a few queries, at most the depth of the organisation)."""
+    seen = set()
+    while department is not None and department.pk not in seen:
+        seen.add(department.pk)
+        heads = _own_heads(department.pk)
+        if heads:
+            return heads
+        department = department.parent
+    return []
+
+
+def supervisors_of(person: User) -> list[User]:
+    """Whom `person` answers to as 所属長: the heads of their department other than
+    themselves; a head (or a 係 without one) answers to the heads above."""
+    department = person.department
+    while department is not None:
+        heads = [h for h in _own_heads(department.pk) if h.pk != person.pk]
+        if heads:
+            return heads
+        department = department.parent
+    return []
+
+
+def _own_heads(department_id: int) -> list[User]:
+    staff = User.objects.filter(
+        department_id=department_id, is_active=True, grade__gte=HEAD_GRADE
+    )
+    top = staff.aggregate(top=Max("grade"))["top"]
+    if top is None:
+        return []
+    return list(staff.filter(grade=top).order_by("employee_number"))
+
+
+def departments_headed_by(user) -> list[Department]:
+    """The departments whose people answer to `user` as 所属長: their own department if
+    they head it, and every descendant without heads of its own."""
+    if not (user and user.is_authenticated and user.is_active and user.department_id):
+        return []
+    if user.grade is None or user.grade < HEAD_GRADE:
+        return []
+    own = user.department
+    if user not in _own_heads(own.pk):
+        return []
+    result = [own]
+    frontier = [own.pk]
+    while frontier:
+        children = list(Department.objects.filter(parent_id__in=frontier))
+        frontier = []
+        for child in children:
+            if not _own_heads(child.pk):
+                result.append(child)
+                frontier.append(child.pk)
+    return result
+
+
+def department_ids_headed_by(user) -> list[int]:
+    return [d.pk for d in departments_headed_by(user)]
