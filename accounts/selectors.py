@@ -38,9 +38,7 @@ def supervisors_of(person: User) -> list[User]:
 
 
 def _own_heads(department_id: int) -> list[User]:
-    staff = User.objects.filter(
-        department_id=department_id, is_active=True, grade__gte=HEAD_GRADE
-    )
+    staff = User.objects.filter(department_id=department_id, is_active=True, grade__gte=HEAD_GRADE)
     top = staff.aggregate(top=Max("grade"))["top"]
     if top is None:
         return []

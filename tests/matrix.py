@@ -77,9 +77,7 @@ def build_world() -> SimpleNamespace:
     w.organiser = factories.UserFactory(roles=[Role.STAFF, Role.ORGANISER])
     w.hr_admin = factories.UserFactory(roles=[Role.STAFF, Role.HR_ADMIN])
     # The member's 課長 by the roster (accounts.selectors): their 所属長.
-    w.department_head = factories.UserFactory(
-        department=w.member.department, grade=Grade.KACHO
-    )
+    w.department_head = factories.UserFactory(department=w.member.department, grade=Grade.KACHO)
     w.meeting = factories.ReportMeetingFactory(project=w.project, status=ReportMeeting.Status.OPEN)
     w.presentation = factories.PresentationFactory(meeting=w.meeting, team=w.team, order=1)
     w.window = factories.LeadershipWindowFactory(
