@@ -215,6 +215,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("データの出力")
     CERTIFICATE_PDF = "certificate_pdf", _("認定証PDFの取得（本人以外）")
     REOPEN = "reopen", _("締切後の再開（その他）")
+    MEMBERSHIP_LEAVE = "membership_leave", _("メンバーの休止の記録")
+    MEMBERSHIP_END = "membership_end", _("メンバーの途中終了の記録")
+    LEADER_CHANGE = "leader_change", _("リーダーの交代")
 
 
 class AuditEntryQuerySet(models.QuerySet):

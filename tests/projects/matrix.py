@@ -131,5 +131,14 @@ ROWS: list[Row] = [
 
 ADMIN_MODELS = {
     f"projects.{model}": (VIEW, VIEW)
-    for model in ("project", "team", "membership", "worksheet", "measuredeffect", "workshop")
+    for model in (
+        "project",
+        "team",
+        "membership",
+        "worksheet",
+        "measuredeffect",
+        "workshop",
+        "membershipleave",
+        "leaderterm",
+    )
 }
