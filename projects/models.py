@@ -292,7 +292,7 @@ class LeaderTerm(models.Model):
     class Meta:
         verbose_name = _("リーダーの任期")
         verbose_name_plural = _("リーダーの任期")
-        ordering = ["team", "starts_on", "pk"]
+        ordering = ["team", F("starts_on").asc(nulls_first=True), "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)

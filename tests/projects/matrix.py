@@ -121,6 +121,12 @@ ROWS: list[Row] = [
         note="refused (already approved) with a message",
     ),
     Row(
+        "projects:organiser_team_members",
+        ORGANISER_PAGE,
+        kwargs=pk("team"),
+        note="leave, early end and leader change of an approved team (issue 14)",
+    ),
+    Row(
         "projects:organiser_attendance",
         ORGANISER_POST,
         kwargs=pk("workshop"),
