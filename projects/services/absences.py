@@ -36,7 +36,7 @@ def project_span(project: Project) -> tuple[datetime.date, datetime.date]:
 
 def _check_may_record(by: User, team: Team) -> None:
     if not is_organiser(by):
-        raise NotAllowed(_("休止・途中終了・リーダー交代は事務局のみが記録できます。"))
+        raise NotAllowed(_("休止・途中終了・リーダー交代はDX推進担当のみが記録できます。"))
     if is_party_to_team(by, team):
         raise NotAllowed(
             _("自分が参加するチームの休止・途中終了・リーダー交代は記録できません。"),

@@ -5,6 +5,7 @@ team's report meeting, and says so."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Role
@@ -168,3 +169,19 @@ def test_the_former_leader_evaluated_at_the_meeting_is_recomputed_when_the_windo
     finally:
         leadership_window_closed.disconnect(receiver)
     assert leader.user_id in sent[0]
+
+
+def test_the_reminder_run_sends_nothing_to_a_member_on_leave(world):
+    team, window, _leader, members, _organiser = world
+    on_leave(members[0], D(2025, 3, 1))
+    services.reminders_send(today=D(2025, 3, 19))
+    assert sorted(m.to[0] for m in mail.outbox) == [members[1].user.email]
+
+
+def test_after_a_change_only_the_evaluated_leader_may_see_the_leadership_aggregate(world):
+    team, window, leader, members, organiser = world
+    _change_leader(team, members[0], organiser, D(2025, 3, 1))
+    former = selectors.team_results(team=team, viewer=leader.user)
+    successor = selectors.team_results(team=team, viewer=members[0].user)
+    assert former.leadership_state != "not_leader"
+    assert successor.leadership_state == "not_leader"

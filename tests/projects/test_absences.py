@@ -120,7 +120,7 @@ def test_an_unknown_kind_of_leave_is_refused(team, organiser):
 
 
 def test_only_the_organiser_records_a_leave(team):
-    with pytest.raises(NotAllowed, match="事務局のみ"):
+    with pytest.raises(NotAllowed, match="DX推進担当のみ"):
         add_leave(member(team), factories.UserFactory())
 
 
