@@ -34,7 +34,7 @@ def leadership_targets(
     """Leaders this person may evaluate: the evaluated leader (`evaluated_leaders`) of teams
     in which they are an approved member taking part today (not on leave, not ended), and
     of teams they were invited to, in projects with an open (or, with `include_closed`,
-    closed) window; never their own leadership. Five queries."""
+    closed) window; never their own leadership. Six queries."""
     today = today or timezone.localdate()
     statuses = [LeadershipWindow.Status.OPEN]
     if include_closed:
