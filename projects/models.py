@@ -236,6 +236,7 @@ class MembershipLeave(models.Model):
         verbose_name=_("記録者"),
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
@@ -284,6 +285,7 @@ class LeaderTerm(models.Model):
         verbose_name=_("記録者"),
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
