@@ -66,6 +66,7 @@ class CertificationAdmin(
     change_list_template = "admin/certification/certification/change_list.html"
     fields = (
         "user",
+        "department_then",
         "level",
         "fiscal_year",
         "status",

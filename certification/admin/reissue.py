@@ -7,16 +7,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ReadOnlyHistoryAdmin
+from accounts.selectors import department_at
 
 from .. import permissions
 from ..credentials.models import CertificateReissue
 from ..credentials.reissue import certificate_reissue
+from ..department_counts import year_end
 from ..exceptions import CertificationError
 from ..pdf import certificate_number
 
 
 class ReissueActionMixin:
-    """Mixed into the certification admin: 「認定証を再発行（現在の氏名で）」."""
+    """Mixed into the certification admin: 「認定証を再発行（現在の氏名で）」, and the
+    holder's department at the time of the certified 年度 beside today's."""
+
+    @admin.display(description=gettext_lazy("当時の所属（認定年度末）"))
+    def department_then(self, obj):
+        day = year_end(obj.fiscal_year)
+        return department_at(obj.user, day) or "—"
 
     def has_reissue_permission(self, request):
         return permissions.can_decide_certifications(request.user)

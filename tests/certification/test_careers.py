@@ -255,3 +255,14 @@ def test_a_transfer_on_april_first_counts_in_the_old_department(client, organise
     client.force_login(organiser)
 
     assert (2022, "農政課") in _departments(client)
+
+
+def test_hrs_certification_page_shows_the_department_at_the_time(client, hr_admin, moved):
+    cert = Certification.objects.get(user=moved)
+    client.force_login(hr_admin)
+
+    html = client.get(
+        reverse("admin:certification_certification_change", args=[cert.pk])
+    ).content.decode()
+
+    assert "当時の所属（認定年度末）" in html and "都市計画課" in html
