@@ -233,7 +233,9 @@ def leavers_to_anonymise(today: datetime.date | None = None):
 
 def _anonymised_values(user: User, keeps_name: bool) -> dict:
     values = {
-        "email": "",
+        # Someone without a 職員番号 (an external expert) needs a login id to exist at all
+        # (`user_has_login_id`): a reserved address that can never be delivered.
+        "email": "" if user.employee_number else f"anonymised-{user.pk}@anonymised.invalid",
         "last_name_kana": "",
         "first_name_kana": "",
         "affiliation": "",

@@ -462,3 +462,12 @@ def test_the_command_anonymises_with_apply(leaver, hr_admin):
     )
 
     assert User.objects.get(pk=leaver.pk).anonymised_at is not None
+
+
+def test_an_external_expert_without_an_employee_number_gets_a_placeholder_address(settings):
+    settings.PERSONAL_DATA_RETENTION_YEARS = 5
+    expert = factories.ExpertFactory(is_active=False, left_on=D(2020, 3, 31))
+
+    leavers_anonymise(dry_run=False, today=D(2025, 4, 1))
+
+    assert User.objects.get(pk=expert.pk).email == f"anonymised-{expert.pk}@anonymised.invalid"

@@ -266,3 +266,23 @@ def test_hrs_certification_page_shows_the_department_at_the_time(client, hr_admi
     ).content.decode()
 
     assert "当時の所属（認定年度末）" in html and "都市計画課" in html
+
+
+def test_the_demo_shows_an_april_transfer_and_a_reissued_certificate(
+    django_capture_on_commit_callbacks,
+):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.fiscal import fiscal_year_of
+    from accounts.models import DepartmentAssignment, User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    moved = DepartmentAssignment.objects.get(user__employee_number="20009", ends_on=None)
+    assert moved.starts_on == D(fiscal_year_of(), 4, 1)
+    reissue = CertificateReissue.objects.get(certification__user__employee_number="20007")
+    assert (reissue.holder_name, reissue.new_holder_name) == ("高橋 由紀", "小林 由紀")
+    assert User.objects.get(employee_number="20007").full_name == "小林 由紀"
