@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import audit_record
 from ..exceptions import CareerChangeRefused
-from ..models import AuditAction, Department, Grade, User
+from ..models import AuditAction, Department, Grade, NameChange, User
 from ..roles import Role
 from .careers import transfer_apply, transfer_check
 from .roster_files import (
@@ -253,6 +253,24 @@ def _plan(
     return result, actions
 
 
+NAME_FIELDS = {"last_name", "first_name", "last_name_kana", "first_name_kana"}
+
+
+def _record_name_change(user: User, clean: dict, *, on, by) -> None:
+    """A name the roster changes is a dated name change (the roster carries the name used
+    at work, so no 旧姓 use): issued 認定証 keep the name they were issued in."""
+    change = NameChange(
+        user=user,
+        changed_on=on,
+        uses_maiden_name_at_work=False,
+        recorded_by=by,
+        **{f"old_{key}": getattr(user, key) for key in NAME_FIELDS},
+        **{f"new_{key}": clean[key] for key in NAME_FIELDS},
+    )
+    change._history_user = by
+    change.save()
+
+
 def _gives_way(holder: User, email: str, self_set: set) -> bool:
     """A staff member's address gives way to the roster when they set it themselves
     (it is on allauth's e-mail list) and they keep a login id (their 職員番号)."""
@@ -331,6 +349,8 @@ def roster_import(
                 if moved is not None:
                     transfer_apply(user=user, department=moved[1], on=effective_on, by=by)
                     transferred += 1
+                if NAME_FIELDS & clean["_changes"].keys():
+                    _record_name_change(user, clean, on=effective_on, by=by)
                 for key, (_old, new) in clean["_changes"].items():
                     setattr(user, key, new)
                 if "is_active" in clean["_changes"]:

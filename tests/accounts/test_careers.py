@@ -471,3 +471,29 @@ def test_an_external_expert_without_an_employee_number_gets_a_placeholder_addres
     leavers_anonymise(dry_run=False, today=D(2025, 4, 1))
 
     assert User.objects.get(pk=expert.pk).email == f"anonymised-{expert.pk}@anonymised.invalid"
+
+
+def test_a_name_the_roster_changes_is_a_dated_name_change(person):
+    before = person.full_name
+    row = RosterRow(
+        line=2,
+        values={
+            "employee_number": person.employee_number,
+            "last_name": "小林",
+            "first_name": person.first_name,
+            "last_name_kana": "コバヤシ",
+            "first_name_kana": person.first_name_kana,
+            "department": "220",
+            "grade": "1",
+            "email": person.email,
+        },
+    )
+
+    roster_import(rows=[row], full_roster=False, dry_run=False, effective_on=APRIL)
+
+    change = NameChange.objects.get(user=person)
+    assert (change.changed_on, change.old_name, change.new_name) == (
+        APRIL,
+        before,
+        f"小林 {person.first_name}",
+    )
