@@ -71,7 +71,7 @@ def _world():
 
 def test_the_organiser_marks_a_leave_and_changes_the_leader(live_server, sign_in, shoot):
     w = _world()
-    today, team = w["today"], w["team"]
+    today = w["today"]
     org = sign_in(w["organiser"])
 
     # The project's page links to the team's leave / end / leader page.
