@@ -654,7 +654,13 @@ FORMS: dict[str, Form] = {
             "token": hostile(),
         },
         examples=40,
-        writes=("accounts.User", "accounts.AuditEntry"),
+        # A confirmed import may move people (dated transfers) and rename them.
+        writes=(
+            "accounts.User",
+            "accounts.AuditEntry",
+            "accounts.DepartmentAssignment",
+            "accounts.NameChange",
+        ),
         odd=lambda w: [{"file": _odd_roster(w)}, {"file": _odd_roster(w), "full_roster": "on"}],
         follow_up=_confirm_roster,
         note="upload is a dry run (preview); confirm needs the session's one-time token",
