@@ -215,6 +215,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("データの出力")
     CERTIFICATE_PDF = "certificate_pdf", _("認定証PDFの取得（本人以外）")
     REOPEN = "reopen", _("締切後の再開（その他）")
+    TRAINING_VERIFY = "training_verify", _("研修・資格の確認")
+    TRAINING_RETURN = "training_return", _("研修・資格の差戻し")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -28,6 +28,7 @@ from ..pdf import certificate_number
 from .evidence import FiscalYearFilter, evidence_table
 from .exports import CertificationExportsMixin
 from .forms import GrantForm, ReasonForm, ResolveFlagForm
+from .requirements import RuleSetForm
 
 
 @admin.register(Certification)
@@ -292,6 +293,7 @@ class CertificationAdmin(SafeActionsMixin, CertificationExportsMixin, SimpleHist
 
 @admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
+    form = RuleSetForm
     list_display = (
         "fiscal_year",
         "year_label",
