@@ -51,6 +51,15 @@ class Qualification(models.Model):
     def key(self) -> str:
         return f"{QUALIFICATION_PREFIX}{self.code}"
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the English name when there is one."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
 
 class Course(models.Model):
     class Kind(models.TextChoices):
