@@ -265,3 +265,30 @@ def test_a_course_with_negative_hours_is_refused(organiser):
             hours=-1,
         )
     assert not Course.objects.exists()
+
+
+def test_verifying_recomputes_the_person_when_a_rule_set_requires_a_qualification(
+    hr_admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certification import receivers
+
+    queued = []
+    monkeypatch.setattr(receivers, "enqueue_recompute_users", queued.append)
+    factories.RuleSetFactory(fiscal_year=2024, requirements={"expert": ["qualification:ip"]})
+    record = factories.QualificationRecordFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_verify(record=record, by=hr_admin)
+    assert queued == [[record.person_id]]
+
+
+def test_verifying_queues_nothing_when_no_rule_set_requires_anything(
+    hr_admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certification import receivers
+
+    queued = []
+    monkeypatch.setattr(receivers, "enqueue_recompute_users", queued.append)
+    factories.RuleSetFactory(fiscal_year=2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_verify(record=factories.QualificationRecordFactory(), by=hr_admin)
+    assert queued == []

@@ -16,6 +16,7 @@ from accounts.models import User
 from ..exceptions import InvalidRecord, WrongState
 from ..models import Course, CourseRecord, Review
 from ..selectors import attendance_candidates
+from ..signals import credentials_changed
 from ._common import full_clean
 
 
@@ -69,6 +70,11 @@ def attendance_record(*, course: Course, by: User, attended_ids: Iterable[int]) 
             )
         }
         completed_on = locked.held_on or timezone.localdate()
+        changed = (wanted - set(existing)) | (set(existing) - wanted)
+        if changed and locked.code:  # only a course with a code can be required
+            transaction.on_commit(
+                lambda: credentials_changed.send(sender=Review, user_ids=sorted(changed))
+            )
         for person_id in sorted(wanted - set(existing)):
             record = CourseRecord(
                 course=locked,

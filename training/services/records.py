@@ -16,6 +16,7 @@ from accounts.models import AuditAction, User
 
 from ..exceptions import InvalidRecord, NotAllowed, WrongState
 from ..models import Course, CourseRecord, Qualification, QualificationRecord, Review
+from ..signals import credentials_changed
 from ._common import certificate_check, check_date, full_clean
 
 
@@ -117,6 +118,11 @@ def _review(record, *, by: User, status: str, reason: str, request, action) -> o
         if reason:
             detail["reason"] = reason
         audit_record(actor=by, action=action, target=locked, request=request, detail=detail)
+        if status == Review.VERIFIED:
+            person_id = locked.person_id
+            transaction.on_commit(
+                lambda: credentials_changed.send(sender=Review, user_ids=[person_id])
+            )
     return locked
 
 
