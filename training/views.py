@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -129,7 +130,8 @@ def certificate_download(request, kind: str, pk: int):
     record = _record(kind, pk)
     if not permissions.can_download_certificate(request.user, record) or not record.certificate:
         raise Http404
-    filename = f"certificate-{kind}-{record.pk}{'.' + record.certificate.name.rsplit('.', 1)[-1] if '.' in record.certificate.name else ''}"
+    suffix = PurePosixPath(record.certificate.name).suffix  # stored as .pdf/.png/.jpg/.jpeg
+    filename = f"certificate-{kind}-{record.pk}{suffix}"
     response = FileResponse(
         record.certificate.open("rb"),
         as_attachment=True,
