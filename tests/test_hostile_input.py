@@ -732,16 +732,16 @@ FORMS: dict[str, Form] = {
         "training:qualification_register",
         "staff",
         lambda w: {
-            "qualification": ids([w.qualification.pk, w.other_qualification.pk]),
-            "obtained_on": date(),
-            "certificate": upload(),
+            "qualification-qualification": ids([w.qualification.pk, w.other_qualification.pk]),
+            "qualification-obtained_on": date(),
+            "qualification-certificate": upload(),
         },
         writes=("training.QualificationRecord",),
         odd=lambda w: [
             {
-                "qualification": w.other_qualification.pk,
-                "obtained_on": "2024-11-01",
-                "certificate": SimpleUploadedFile("合格証書😀.pdf", PDF),
+                "qualification-qualification": w.other_qualification.pk,
+                "qualification-obtained_on": "2024-11-01",
+                "qualification-certificate": SimpleUploadedFile("合格証書😀.pdf", PDF),
             }
         ],
     ),
@@ -749,12 +749,14 @@ FORMS: dict[str, Form] = {
         "training:course_register",
         "staff",
         lambda w: {
-            "course": ids([w.external_course.pk, w.course.pk]),
-            "completed_on": date(),
-            "certificate": upload(),
+            "course-course": ids([w.external_course.pk, w.course.pk]),
+            "course-completed_on": date(),
+            "course-certificate": upload(),
         },
         writes=("training.CourseRecord",),
-        odd=lambda w: [{"course": w.external_course.pk, "completed_on": "2020-02-29"}],
+        odd=lambda w: [
+            {"course-course": w.external_course.pk, "course-completed_on": "2020-02-29"}
+        ],
     ),
     "training:record_verify": Form(
         "training:record_verify",

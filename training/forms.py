@@ -18,10 +18,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def _helper(label, form_tag=True) -> FormHelper:
+def _helper(label, form_tag=True, name="submit") -> FormHelper:
     helper = FormHelper()
     helper.form_tag = form_tag
-    helper.add_input(Submit("submit", label))
+    helper.add_input(Submit(name, label))
     return helper
 
 
@@ -35,6 +35,7 @@ def _certificate_field():
 
 
 class QualificationRegisterForm(NoNulFormMixin, forms.Form):
+    prefix = "qualification"  # two forms on one page: ids stay unique
     qualification = forms.ModelChoiceField(label=_("資格"), queryset=None)
     obtained_on = forms.DateField(label=_("取得日"), widget=DateInput())
     certificate = _certificate_field()
@@ -42,10 +43,11 @@ class QualificationRegisterForm(NoNulFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qualification"].queryset = selectors.active_qualifications()
-        self.helper = _helper(_("資格を登録"), form_tag=False)
+        self.helper = _helper(_("資格を登録"), form_tag=False, name="register-qualification")
 
 
 class CourseRegisterForm(NoNulFormMixin, forms.Form):
+    prefix = "course"
     course = forms.ModelChoiceField(label=_("外部研修"), queryset=None)
     completed_on = forms.DateField(label=_("受講日"), widget=DateInput())
     certificate = _certificate_field()
@@ -53,7 +55,7 @@ class CourseRegisterForm(NoNulFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = selectors.external_courses()
-        self.helper = _helper(_("受講を登録"), form_tag=False)
+        self.helper = _helper(_("受講を登録"), form_tag=False, name="register-course")
 
 
 class CourseForm(NoNulFormMixin, forms.ModelForm):

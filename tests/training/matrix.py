@@ -52,8 +52,8 @@ ROWS: list[Row] = [
         STAFF_POST,
         method="post",
         data=lambda w: {
-            "qualification": w.other_qualification.pk,
-            "obtained_on": datetime.date(2024, 11, 1).isoformat(),
+            "qualification-qualification": w.other_qualification.pk,
+            "qualification-obtained_on": datetime.date(2024, 11, 1).isoformat(),
         },
         note="city staff register their own qualification (it waits for HR)",
     ),
@@ -62,8 +62,8 @@ ROWS: list[Row] = [
         expect(302, external_expert=403, member=200),
         method="post",
         data=lambda w: {
-            "course": w.external_course.pk,
-            "completed_on": datetime.date(2024, 8, 1).isoformat(),
+            "course-course": w.external_course.pk,
+            "course-completed_on": datetime.date(2024, 8, 1).isoformat(),
         },
         note="city staff register an external course they completed; the member, who "
         "registered it already, is refused with a message (200)",

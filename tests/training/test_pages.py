@@ -173,9 +173,9 @@ def test_a_registration_with_a_pdf_appears_as_pending_on_the_page(client, staff)
     response = client.post(
         reverse("training:qualification_register"),
         {
-            "qualification": qualification.pk,
-            "obtained_on": "2024-10-20",
-            "certificate": SimpleUploadedFile("合格証書.pdf", PDF),
+            "qualification-qualification": qualification.pk,
+            "qualification-obtained_on": "2024-10-20",
+            "qualification-certificate": SimpleUploadedFile("合格証書.pdf", PDF),
         },
         follow=True,
     )
@@ -191,9 +191,9 @@ def test_a_refused_registration_shows_the_reason_and_saves_nothing(client, staff
     response = client.post(
         reverse("training:qualification_register"),
         {
-            "qualification": factories.QualificationFactory().pk,
-            "obtained_on": "2024-10-20",
-            "certificate": SimpleUploadedFile("a.pdf", b"MZ"),
+            "qualification-qualification": factories.QualificationFactory().pk,
+            "qualification-obtained_on": "2024-10-20",
+            "qualification-certificate": SimpleUploadedFile("a.pdf", b"MZ"),
         },
     )
     assert "証明書ファイルの内容が拡張子と一致しません" in response.content.decode()
