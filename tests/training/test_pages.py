@@ -360,3 +360,65 @@ def test_hr_sees_pending_records_on_the_review_page(client, hr_admin):
     html = client.get(reverse("training:review_list")).content.decode()
     assert "情報処理安全確保支援士" in html
     assert record.person.full_name in html
+
+
+# --- 認定基準: the requirement per level in the admin form ---------------------------------------
+
+
+def test_the_rule_set_form_saves_a_requirement_per_level(hr_admin):
+    from certification.admin.requirements import RuleSetForm
+
+    factories.QualificationFactory(code="it_passport", name="ITパスポート")
+    form = RuleSetForm(
+        data={
+            "fiscal_year": 2026,
+            "report_threshold": "60",
+            "leadership_threshold": "60",
+            "policy_weight": "0.6",
+            "technical_weight": "0.4",
+            "min_policy_raters": 2,
+            "min_technical_raters": 1,
+            "min_leadership_raters": 2,
+            "expert_requirements": ["qualification:it_passport"],
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.save().requirements == {"expert": ["qualification:it_passport"]}
+
+
+def test_the_rule_set_form_without_ticks_requires_nothing(hr_admin):
+    from certification.admin.requirements import RuleSetForm
+
+    form = RuleSetForm(
+        data={
+            "fiscal_year": 2026,
+            "report_threshold": "60",
+            "leadership_threshold": "60",
+            "policy_weight": "0.6",
+            "technical_weight": "0.4",
+            "min_policy_raters": 2,
+            "min_technical_raters": 1,
+            "min_leadership_raters": 2,
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.save().requirements == {}
+
+
+def test_an_unknown_requirement_key_is_refused_by_the_form():
+    from certification.admin.requirements import RuleSetForm
+
+    form = RuleSetForm(
+        data={
+            "fiscal_year": 2026,
+            "report_threshold": "60",
+            "leadership_threshold": "60",
+            "policy_weight": "0.6",
+            "technical_weight": "0.4",
+            "min_policy_raters": 2,
+            "min_technical_raters": 1,
+            "min_leadership_raters": 2,
+            "expert_requirements": ["qualification:forged"],
+        }
+    )
+    assert not form.is_valid()
