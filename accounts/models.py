@@ -227,6 +227,8 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_LEAVE = "membership_leave", _("メンバーの休止の記録")
     MEMBERSHIP_END = "membership_end", _("メンバーの途中終了の記録")
     LEADER_CHANGE = "leader_change", _("リーダーの交代")
+    TRAINING_VERIFY = "training_verify", _("研修・資格の確認")
+    TRAINING_RETURN = "training_return", _("研修・資格の差戻し")
 
 
 class AuditEntryQuerySet(models.QuerySet):

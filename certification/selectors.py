@@ -52,6 +52,7 @@ from evaluations.models import (
 )
 from evaluations.selectors.leadership import report_meeting_on
 from projects.models import LeaderTerm, MeasuredEffect, Membership, Team
+from training import selectors as training_selectors
 
 from . import rules
 from .models import Certification, DecisionLine, Level, RuleSet
@@ -79,6 +80,9 @@ class Gathered:
     prior: dict[int, list[rules.PriorAward]] = field(default_factory=dict)
     rule_sets: dict[int, rules.RuleSet] = field(default_factory=dict)
     teams: dict[int, TeamInfo] = field(default_factory=dict)
+    #: Verified qualification/course keys per user id (training app); read only when a
+    #: rule set requires one, so without requirements `gather` costs what it did.
+    credentials: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def rule_sets() -> dict[int, rules.RuleSet]:
@@ -93,6 +97,7 @@ def rule_sets() -> dict[int, rules.RuleSet]:
         "min_policy_raters",
         "min_technical_raters",
         "min_leadership_raters",
+        "requirements",
     ):
         result[row["fiscal_year"]] = rules.RuleSet(
             fiscal_year=row["fiscal_year"],
@@ -103,6 +108,7 @@ def rule_sets() -> dict[int, rules.RuleSet]:
             min_policy_raters=row["min_policy_raters"],
             min_technical_raters=row["min_technical_raters"],
             min_leadership_raters=row["min_leadership_raters"],
+            requirements=row["requirements"] or {},
         )
     return result
 
@@ -314,6 +320,10 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
         manual = manual.filter(user_id__in=user_ids)
     for user_id, level, year in manual.values_list("user_id", "level", "fiscal_year").order_by():
         result.prior.setdefault(user_id, []).append(rules.PriorAward(rules.Level(level), year))
+
+    # 6. Verified qualifications and courses, only when some 年度 requires one.
+    if any(rule_set.requirements for rule_set in result.rule_sets.values()):
+        result.credentials = training_selectors.verified_keys(user_ids=user_ids)
     return result
 
 
@@ -344,7 +354,12 @@ def decide_for(
         for c in certifications
         if c.status in Certification.HELD
     ]
-    outcome = rules.decide(data.participations.get(user.pk, []), data.rule_sets, prior)
+    outcome = rules.decide(
+        data.participations.get(user.pk, []),
+        data.rule_sets,
+        prior,
+        credentials=data.credentials.get(user.pk, ()),
+    )
     return outcome, data
 
 

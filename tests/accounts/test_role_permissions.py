@@ -75,6 +75,14 @@ socialaccount.socialaccount             ----  ----      ----            ----    
 socialaccount.socialapp                 ----  ----      ----            ----      ----
 socialaccount.socialtoken               ----  ----      ----            ----      ----
 sessions.session                        ----  ----      ----            ----      ----
+training.course                         ----  ----      ----            v---      v---
+training.courserecord                   ----  ----      ----            v---      v---
+training.historicalcourse               ----  ----      ----            ----      ----
+training.historicalcourserecord         ----  ----      ----            ----      ----
+training.historicalqualification        ----  ----      ----            ----      ----
+training.historicalqualificationrecord  ----  ----      ----            ----      ----
+training.qualification                  ----  ----      ----            v---      vac-
+training.qualificationrecord            ----  ----      ----            ----      v---
 """
 
 ACTIONS = "vacd"
