@@ -230,8 +230,8 @@ def normalise_groups(
     """`rows` of (meeting, perspective, rater, subject, score) → `normalise` per
     (meeting, perspective). A (meeting, perspective, rater, subject) given twice raises
     ValueError (one evaluation per rater, presentation and perspective)."""
-    groups: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], object]] = (
-        defaultdict(dict)
+    groups: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], object]] = defaultdict(
+        dict
     )
     for meeting, perspective, rater, subject, score in rows:
         group = groups[(meeting, perspective)]
