@@ -205,3 +205,31 @@ def test_report_results_follow_the_years_basis(severity_meeting):
 
     assert result.state == "met"
     assert result.score == pytest.approx(62.507606, abs=1e-5)
+
+
+def test_hr_reads_the_corrected_means_in_the_evidence_table():
+    from certification.admin.evidence import evidence_table
+
+    html = str(
+        evidence_table(
+            {
+                "teams": [
+                    {
+                        "team": 1,
+                        "role": "member",
+                        "policy_mean": 51,
+                        "policy_raters": 2,
+                        "technical_mean": 60,
+                        "technical_raters": 1,
+                        "report_score": 62.5,
+                        "score_basis": "normalised",
+                        "normalised_policy_mean": 64.18,
+                        "normalised_technical_mean": 60,
+                        "rules": {"score_basis": "normalised"},
+                    }
+                ]
+            }
+        )
+    )
+
+    assert "補正後 64.2" in html and "補正後 60" in html
