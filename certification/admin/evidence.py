@@ -67,7 +67,7 @@ def evidence_table(data: dict | None):
         return (
             fiscal_year_label(team.get("fiscal_year")),
             f"{team.get('team_name', team.get('team'))} / {team.get('project_title', '')}",
-            evidence.role_label(team.get("role", "")),
+            evidence.team_role_label(team),
             policy,
             technical,
             evidence.number(team.get("report_score")),
