@@ -11,9 +11,15 @@ names by the recompute). Shape, per level:
             "policy_mean", "policy_raters", "technical_mean", "technical_raters",
             "report_score", ["leadership_mean", "leadership_raters", "leadership_score",
             ["leader_at_meeting"]],
+            ["score_basis": "normalised", "normalised_policy_mean",
+             "normalised_technical_mean"],
             "rules": {"fiscal_year", "report_threshold", "leadership_threshold",
                       "policy_weight", "technical_weight", "min_policy_raters",
-                      "min_technical_raters", "min_leadership_raters"}}
+                      "min_technical_raters", "min_leadership_raters",
+                      ["score_basis": "normalised"]}}
+
+    The score basis (decision record 0022) is present only when the 年度 certified on
+    normalised scores; absent means raw, as in every evidence written before it existed.
 """
 
 import datetime

@@ -83,6 +83,23 @@ class RuleSet(models.Model):
     requirements = models.JSONField(
         _("資格・研修の要件"), default=dict, blank=True, validators=[requirements_validator]
     )
+
+    class ScoreBasis(models.TextChoices):
+        """Which perspective means the report score uses (decision record 0022)."""
+
+        RAW = "raw", _("素点の平均（従来どおり）")
+        NORMALISED = "normalised", _("評価者ごとの厳しさを補正した平均")
+
+    score_basis = models.CharField(
+        _("報告会評価の算出方法"),
+        max_length=20,
+        choices=ScoreBasis.choices,
+        default=ScoreBasis.RAW,
+        help_text=_(
+            "補正後の平均：報告会ごとに、3チーム以上を評価した評価者の点数をその評価者の"
+            "平均と標準偏差で標準化し、報告会全体の平均と標準偏差に当てはめ直します。"
+        ),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     history = HistoricalRecords()
 
@@ -109,6 +126,10 @@ class RuleSet(models.Model):
                     min_leadership_raters__gte=1,
                 ),
                 name="ruleset_min_raters_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(score_basis__in=["raw", "normalised"]),
+                name="ruleset_score_basis_known",
             ),
         ]
 

@@ -47,7 +47,9 @@ __all__ = [
     "LEADER",
     "MEMBER",
     "MET",
+    "NORMALISED",
     "PENDING",
+    "RAW",
     "UNMET",
     "Award",
     "Condition",
@@ -71,6 +73,12 @@ MET = "met"
 UNMET = "unmet"
 PENDING = "pending"
 STATES = (MET, UNMET, PENDING)
+
+#: Which perspective means the report score uses (RuleSet.score_basis): the raters' own
+#: scores, or the scores normalised per rater (judge severity, decision record 0022).
+RAW = "raw"
+NORMALISED = "normalised"
+SCORE_BASES = (RAW, NORMALISED)
 
 #: Decimal places kept in computed scores (absorbs binary floating-point noise).
 SCORE_DECIMALS = 9
@@ -139,11 +147,16 @@ class RuleSet:
     #: ``{"expert": ("qualification:it_passport",)}``). Empty (the default): no
     #: requirement, and every decision is exactly what it was without this field.
     requirements: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: RAW (the default, as before) or NORMALISED: which perspective means the report
+    #: score is computed from (`Participation.normalised_*_scores`).
+    score_basis: str = RAW
 
     def __post_init__(self) -> None:
         if not _is_int(self.fiscal_year):
             raise ValueError(f"fiscal_year must be an int, got {self.fiscal_year!r}")
         object.__setattr__(self, "requirements", _requirements(self.requirements))
+        if self.score_basis not in SCORE_BASES:
+            raise ValueError(f"score_basis must be one of {SCORE_BASES}, got {self.score_basis!r}")
         for name in ("report_threshold", "leadership_threshold"):
             if not _is_finite_number(getattr(self, name)):
                 raise ValueError(f"{name} must be a finite number")
@@ -172,6 +185,10 @@ class RuleSet:
         requirements = data.pop("requirements")
         if requirements:
             data["requirements"] = {level: list(keys) for level, keys in requirements}
+        # The raw basis is what every rule set meant before the setting existed: left
+        # out, so evidence written before and after reads the same (absent = raw).
+        if data["score_basis"] == RAW:
+            del data["score_basis"]
         return data
 
     def required_keys(self, level: Level) -> tuple[str, ...]:
@@ -236,6 +253,10 @@ class Participation:
     Score fields hold per-rater 0-100 scores.  Lists are accepted and stored as
     tuples of floats, so instances stay hashable.  ``leadership_scores`` are only
     meaningful for leaders (ignored for members).
+
+    ``normalised_policy_scores`` / ``normalised_technical_scores``: the same raters'
+    scores normalised per rater (judge severity), needed only when the year's rule set
+    has ``score_basis == NORMALISED``; empty, or one per raw score.
     """
 
     fiscal_year: int
@@ -244,6 +265,8 @@ class Participation:
     policy_scores: Sequence[float] = ()
     technical_scores: Sequence[float] = ()
     leadership_scores: Sequence[float] = ()
+    normalised_policy_scores: Sequence[float] = ()
+    normalised_technical_scores: Sequence[float] = ()
     # Issue 14: for a leader of a team whose leader changed, the report meeting date
     # (ISO) at which they led, so the evidence says whom the window evaluated.
     led_on: str | None = None
@@ -256,6 +279,12 @@ class Participation:
         hash(self.team)  # raises TypeError for unhashable team ids
         for name in ("policy_scores", "technical_scores", "leadership_scores"):
             object.__setattr__(self, name, _score_tuple(name, getattr(self, name)))
+        for kind in ("policy", "technical"):
+            name = f"normalised_{kind}_scores"
+            values = _score_tuple(name, getattr(self, name))
+            if values and len(values) != len(getattr(self, f"{kind}_scores")):
+                raise ValueError(f"{name} must have one score per {kind} score")
+            object.__setattr__(self, name, values)
 
     @property
     def is_leader(self) -> bool:
@@ -343,15 +372,18 @@ def report_score(p: Participation, rule_set: RuleSet) -> float | None:
 
     Pending when the policy or technical perspective has fewer raters than the
     rule set's minimum.  Otherwise
-    ``(policy_mean * wp + technical_mean * wt) / (wp + wt)``.
+    ``(policy_mean * wp + technical_mean * wt) / (wp + wt)``, the means of the raw
+    scores or, with ``score_basis == NORMALISED``, of the normalised ones (ValueError
+    when those were not given).
     """
     if (
         len(p.policy_scores) < rule_set.min_policy_raters
         or len(p.technical_scores) < rule_set.min_technical_raters
     ):
         return None
-    policy = math.fsum(p.policy_scores) / len(p.policy_scores)
-    technical = math.fsum(p.technical_scores) / len(p.technical_scores)
+    policy_scores, technical_scores = _basis_scores(p, rule_set)
+    policy = math.fsum(policy_scores) / len(policy_scores)
+    technical = math.fsum(technical_scores) / len(technical_scores)
     total_weight = rule_set.policy_weight + rule_set.technical_weight
     return _round(
         math.fsum(
@@ -361,6 +393,21 @@ def report_score(p: Participation, rule_set: RuleSet) -> float | None:
             )
         )
     )
+
+
+def _basis_scores(
+    p: Participation, rule_set: RuleSet
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The policy and technical scores the rule set's score basis reads."""
+    if rule_set.score_basis == RAW:
+        return p.policy_scores, p.technical_scores
+    if len(p.normalised_policy_scores) != len(p.policy_scores) or len(
+        p.normalised_technical_scores
+    ) != len(p.technical_scores):
+        raise ValueError(
+            f"fiscal year {p.fiscal_year} uses normalised scores; team {p.team!r} has none"
+        )
+    return p.normalised_policy_scores, p.normalised_technical_scores
 
 
 def leadership_score(p: Participation, rule_set: RuleSet) -> float | None:
@@ -393,6 +440,8 @@ def _participation_key(p: Participation) -> tuple[Any, ...]:
         tuple(sorted(p.policy_scores)),
         tuple(sorted(p.technical_scores)),
         tuple(sorted(p.leadership_scores)),
+        tuple(sorted(p.normalised_policy_scores)),
+        tuple(sorted(p.normalised_technical_scores)),
     )
 
 
@@ -455,6 +504,11 @@ class _Assessed:
             "technical_raters": len(p.technical_scores),
             "report_score": self.report,
         }
+        if self.rule_set.score_basis == NORMALISED:
+            # Which scores decided (absent: raw), and the normalised means beside the raw.
+            data["score_basis"] = NORMALISED
+            data["normalised_policy_mean"] = _mean(p.normalised_policy_scores)
+            data["normalised_technical_mean"] = _mean(p.normalised_technical_scores)
         if p.is_leader:
             data["leadership_mean"] = _mean(p.leadership_scores)
             data["leadership_raters"] = len(p.leadership_scores)

@@ -28,12 +28,19 @@ Decisions worth knowing:
   participation. Leave (休止) changes nothing here.
 - Rule sets: every `RuleSet` row (Decimal → float); a 年度 without a row uses the defaults
   of `rules.RuleSet`.
+- Judge severity (decision record 0022): for a 年度 whose rule set has
+  `score_basis = normalised`, a sixth query reads every evaluation of the closed meetings
+  those teams presented at (the whole meeting: a rater's severity is measured over every
+  team they scored), `evaluations.normalisation` normalises each meeting × perspective,
+  and the participations carry the normalised scores beside the raw ones (reduced to
+  one per evaluator the same way). A year with the raw basis costs nothing extra.
 - Prior awards: HELD (active or flagged) MANUAL certifications. Automatic ones are not
   prior: they are what `decide` must reproduce.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,6 +57,7 @@ from evaluations.models import (
     Perspective,
     ReportMeeting,
 )
+from evaluations.normalisation import normalise_groups
 from evaluations.selectors.leadership import report_meeting_on
 from projects.models import LeaderTerm, MeasuredEffect, Membership, Team
 from training import selectors as training_selectors
@@ -98,6 +106,7 @@ def rule_sets() -> dict[int, rules.RuleSet]:
         "min_technical_raters",
         "min_leadership_raters",
         "requirements",
+        "score_basis",
     ):
         result[row["fiscal_year"]] = rules.RuleSet(
             fiscal_year=row["fiscal_year"],
@@ -109,6 +118,7 @@ def rule_sets() -> dict[int, rules.RuleSet]:
             min_technical_raters=row["min_technical_raters"],
             min_leadership_raters=row["min_leadership_raters"],
             requirements=row["requirements"] or {},
+            score_basis=row["score_basis"],
         )
     return result
 
@@ -131,6 +141,45 @@ def _report_scores_by_team(report) -> tuple[dict[int, list[float]], dict[int, li
         chunk_size=ITERATOR_CHUNK
     ):
         by_rater[(team_id, perspective, evaluator_id)].append(float(score))
+    return _one_per_rater(by_rater)
+
+
+def _closed_meetings_of(team_ids):
+    """Closed meetings at which any of `team_ids` (ids or a subquery) presented."""
+    return ReportMeeting.objects.filter(
+        status=ReportMeeting.Status.CLOSED, presentations__team_id__in=team_ids
+    ).values("pk")
+
+
+def _normalised_scores_by_team(meetings) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Like `_report_scores_by_team`, with each score normalised per rater within its
+    meeting and perspective (`evaluations.normalisation`). Every evaluation of
+    `meetings` is read (one query), whichever teams are asked about."""
+    rows = (
+        Evaluation.objects.filter(
+            perspective__in=REPORT_PERSPECTIVES, presentation__meeting__in=meetings
+        )
+        .values_list(
+            "presentation__meeting_id",
+            "perspective",
+            "evaluator_id",
+            "presentation__team_id",
+            "score",
+        )
+        .order_by()
+    )
+    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
+    for (_meeting, perspective), result in normalise_groups(
+        rows.iterator(chunk_size=ITERATOR_CHUNK)
+    ).items():
+        for (evaluator_id, team_id), score in result.scores.items():
+            by_rater[(team_id, perspective, evaluator_id)].append(score)
+    return _one_per_rater(by_rater)
+
+
+def _one_per_rater(
+    by_rater: dict[tuple[int, str, int], list[float]],
+) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
     policy: dict[int, list[float]] = defaultdict(list)
     technical: dict[int, list[float]] = defaultdict(list)
     policy_code = Perspective.POLICY.value
@@ -144,7 +193,9 @@ def _report_scores_by_team(report) -> tuple[dict[int, list[float]], dict[int, li
 class ReportResult:
     """A team's 報告会 score as certification counts it, with the threshold it met or not.
 
-    `state` is rules.MET / UNMET / PENDING (pending: too few raters at closed meetings)."""
+    `state` is rules.MET / UNMET / PENDING (pending: too few raters at closed meetings).
+    `score` is on the rule set's score basis; with `compare`, `raw_*` and `normalised_*`
+    hold both bases (decision record 0022)."""
 
     score: float | None
     threshold: float
@@ -152,21 +203,43 @@ class ReportResult:
     policy_raters: int
     technical_raters: int
     rule_set: rules.RuleSet
+    raw_score: float | None = None
+    raw_state: str | None = None
+    normalised_score: float | None = None
+    normalised_state: str | None = None
+
+    @property
+    def score_basis(self) -> str:
+        return self.rule_set.score_basis
+
+    @property
+    def basis_changes_outcome(self) -> bool:
+        """Pass on one basis and fail on the other (both known, neither pending)."""
+        states = {self.raw_state, self.normalised_state}
+        return states == {rules.MET, rules.UNMET}
 
 
-def report_results(*, teams: Iterable[Team]) -> dict[int, ReportResult]:
+def report_results(*, teams: Iterable[Team], compare: bool = False) -> dict[int, ReportResult]:
     """The combined report score of each team (policy and technical means weighted by the
     team's 年度 rule set, closed meetings only), exactly as the recompute decides it.
 
-    Two queries for any number of teams: the evaluations and the rule sets. Each team needs
+    Two queries for any number of teams: the evaluations and the rule sets; a third (every
+    evaluation of those closed meetings) when a team's 年度 uses normalised scores or with
+    `compare`, which also fills both bases' scores and states. Each team needs
     `project.fiscal_year` loaded (select_related) by the caller."""
     teams = list(teams)
     if not teams:
         return {}
+    ids = [t.pk for t in teams]
     policy, technical = _report_scores_by_team(
-        _closed_report_evaluations().filter(presentation__team_id__in=[t.pk for t in teams])
+        _closed_report_evaluations().filter(presentation__team_id__in=ids)
     )
     sets = rule_sets()
+    normalised_years = {y for y, r in sets.items() if r.score_basis == rules.NORMALISED}
+    n_policy: dict[int, list[float]] = {}
+    n_technical: dict[int, list[float]] = {}
+    if compare or any(t.project.fiscal_year in normalised_years for t in teams):
+        n_policy, n_technical = _normalised_scores_by_team(_closed_meetings_of(ids))
     result = {}
     for team in teams:
         year = team.project.fiscal_year
@@ -177,8 +250,17 @@ def report_results(*, teams: Iterable[Team]) -> dict[int, ReportResult]:
             role=rules.MEMBER,
             policy_scores=policy.get(team.pk, ()),
             technical_scores=technical.get(team.pk, ()),
+            normalised_policy_scores=n_policy.get(team.pk, ()),
+            normalised_technical_scores=n_technical.get(team.pk, ()),
         )
         score = rules.report_score(participation, rule_set)
+        both = {}
+        if compare:
+            for basis in rules.SCORE_BASES:
+                basis_rules = dataclasses.replace(rule_set, score_basis=basis)
+                value = rules.report_score(participation, basis_rules)
+                both[f"{basis}_score"] = value
+                both[f"{basis}_state"] = rules.report_state(value, basis_rules)
         result[team.pk] = ReportResult(
             score=score,
             threshold=rule_set.report_threshold,
@@ -186,6 +268,7 @@ def report_results(*, teams: Iterable[Team]) -> dict[int, ReportResult]:
             policy_raters=len(participation.policy_scores),
             technical_raters=len(participation.technical_scores),
             rule_set=rule_set,
+            **both,
         )
     return result
 
@@ -215,7 +298,8 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     """Participations, prior awards and rule sets for `user_ids` (None: everyone).
 
     Five queries, whatever the number of people or teams: memberships, report scores,
-    leadership scores, rule sets, manual certifications. For given people, the team
+    leadership scores, rule sets, manual certifications (a sixth, the normalised report
+    scores, only when a 年度's rule set uses them). For given people, the team
     filter of the two score queries is a subquery of the membership query, so no id list
     travels twice; for everyone there is no filter at all (scores of a team nobody is an
     approved member of are read and ignored, which is cheaper than a semi-join).
@@ -276,6 +360,21 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
         report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
     policy, technical = _report_scores_by_team(report)
 
+    # 4. Rule sets (a handful of rows), and for the 年度 that certify on normalised
+    # scores, (6.) those scores: every evaluation of the closed meetings their teams (of
+    # these people) presented at.
+    result.rule_sets = rule_sets()
+    normalised_years = sorted(
+        y for y, r in result.rule_sets.items() if r.score_basis == rules.NORMALISED
+    )
+    n_policy: dict[int, list[float]] = {}
+    n_technical: dict[int, list[float]] = {}
+    if normalised_years:
+        teams_of_years = memberships.filter(team__project__fiscal_year__in=normalised_years)
+        n_policy, n_technical = _normalised_scores_by_team(
+            _closed_meetings_of(teams_of_years.order_by().values("team_id"))
+        )
+
     # 3. Leadership scores of teams whose project's window is CLOSED.
     leadership: dict[int, list[float]] = defaultdict(list)
     lead = Evaluation.objects.filter(
@@ -302,15 +401,14 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
                 policy_scores=policy.get(team_id, ()),
                 technical_scores=technical.get(team_id, ()),
                 leadership_scores=leadership.get(team_id, ()) if is_leader else (),
+                normalised_policy_scores=n_policy.get(team_id, ()),
+                normalised_technical_scores=n_technical.get(team_id, ()),
                 led_on=led_on,
             )
         if user_id in participations:
             participations[user_id].append(participation)
         else:
             participations[user_id] = [participation]
-
-    # 4. Rule sets (a handful of rows).
-    result.rule_sets = rule_sets()
 
     # 5. Manual held certifications → prior awards.
     manual = Certification.objects.filter(

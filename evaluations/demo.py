@@ -29,6 +29,13 @@ land within a few points of these targets:
 | FY2023 | ≈85, ≈70, ≈45 (below 60), ≈73 | ≈83, ≈73, ≈75, ≈48 (below 60) |
 | FY2024 | ≈80, ≈75, ≈68, ≈50 (below 60) | ≈78, ≈78, ≈75, ≈48 (below 60) |
 
+Judge severity (decision record 0022): at the FY2024 meeting 90004 (藤田 修) scores
+harshly and 90005 (前田 浩二) leniently. For each team and criterion the two draws are
+pulled apart (the lower one point down, the higher one point up, within 1–5), so their
+sum, and with it every team's raw policy mean, is exactly what it was without them
+(the policy score is linear in the points: 5 × Σ weight × point − 25 with the default
+weights): certification is unchanged; the results page's severity table shows them.
+
 So, with the default rule set (report ≥ 60, leadership ≥ 60): the members and leaders of
 teams 1, 2 and 4 (FY2022, FY2023) and 1–3 (FY2024) qualify for DXアドバイザー; the leader
 of team 1 qualifies as a leader in every year (DXスペシャリスト for whoever leads the
@@ -84,6 +91,9 @@ EXPERTS = {
     2023: ["mori@vendor.example.jp", "hasegawa@vendor.example.jp"],
     2024: ["mori@vendor.example.jp", "hasegawa@vendor.example.jp"],
 }
+#: The harsh and the lenient executive of the severity demo: (year, harsh, lenient).
+SEVERITY = (2024, "90004", "90005")
+
 COMMENTS = [
     "市民目線での効果が明確で、他課への展開も期待できる。",
     "現状分析が丁寧。効果の数値化をさらに進めるとよい。",
@@ -113,6 +123,18 @@ def _scores(rubric: Rubric, target: float, seed: str) -> dict[int, int]:
     criteria = list(rubric.criteria.order_by("order"))
     rng = random.Random(f"{SEED}:{seed}")
     return {c.pk: p for c, p in zip(criteria, _points(target, len(criteria), rng), strict=True)}
+
+
+def _pulled_apart(a: dict[int, int], b: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
+    """(harsh, lenient) from two raters' points: per criterion the lower point goes down
+    by one and the higher up by one where both stay within 1–5, so each criterion's sum
+    of the two is unchanged."""
+    harsh, lenient = {}, {}
+    for pk in a:
+        low, high = sorted((a[pk], b[pk]))
+        step = min(1, low - 1, 5 - high)
+        harsh[pk], lenient[pk] = low - step, high + step
+    return harsh, lenient
 
 
 def _key(user: User) -> str:
@@ -202,6 +224,13 @@ def _seed_meeting(year: int, project: Project, teams: list[Team], organiser: Use
                 "user_id", flat=True
             )
         )
+        planned = {
+            _key(rater): _scores(rubrics[perspective], target, f"{year}:{team.name}:{_key(rater)}")
+            for rater, perspective in raters
+        }
+        severity_year, harsh, lenient = SEVERITY
+        if year == severity_year and harsh in planned and lenient in planned:
+            planned[harsh], planned[lenient] = _pulled_apart(planned[harsh], planned[lenient])
         for rater_index, (rater, perspective) in enumerate(raters):
             if rater.pk in conflicts or (rater.pk, presentation.pk, perspective) in done:
                 continue
@@ -209,7 +238,7 @@ def _seed_meeting(year: int, project: Project, teams: list[Team], organiser: Use
                 evaluator=rater,
                 perspective=perspective,
                 presentation=presentation,
-                scores=_scores(rubrics[perspective], target, f"{year}:{team.name}:{_key(rater)}"),
+                scores=planned[_key(rater)],
                 comment=COMMENTS[(index + rater_index) % len(COMMENTS)],
             )
     services.meeting_close(meeting=meeting, by=organiser, now=_at(held_on, 17))

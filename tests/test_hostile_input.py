@@ -774,6 +774,7 @@ FORMS: dict[str, Form] = {
             "min_policy_raters": integer(1, 10),
             "min_technical_raters": integer(1, 10),
             "min_leadership_raters": integer(1, 10),
+            "score_basis": choice(["raw", "normalised"]),
         },
         writes=("certification.RuleSet",),
         odd=lambda w: [
@@ -786,6 +787,7 @@ FORMS: dict[str, Form] = {
                 "min_policy_raters": "3",
                 "min_technical_raters": "1",
                 "min_leadership_raters": "2",
+                "score_basis": "normalised",
             }
         ],
     ),

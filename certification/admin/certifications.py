@@ -308,6 +308,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "min_policy_raters",
         "min_technical_raters",
         "min_leadership_raters",
+        "score_basis",
         "updated_at",
     )
     ordering = ("-fiscal_year",)

@@ -52,12 +52,24 @@ def evidence_table(data: dict | None):
             leadership = (
                 f"{evidence.number(team.get('leadership_mean'))}（{team.get('leadership_raters')}）"
             )
+        policy = f"{evidence.number(team.get('policy_mean'))}（{team.get('policy_raters', 0)}）"
+        technical = (
+            f"{evidence.number(team.get('technical_mean'))}（{team.get('technical_raters', 0)}）"
+        )
+        if team.get("score_basis") == "normalised":  # decision record 0022
+            corrected = _("補正後 %(score)s")
+            policy += " " + corrected % {
+                "score": evidence.number(team.get("normalised_policy_mean"))
+            }
+            technical += " " + corrected % {
+                "score": evidence.number(team.get("normalised_technical_mean"))
+            }
         return (
             fiscal_year_label(team.get("fiscal_year")),
             f"{team.get('team_name', team.get('team'))} / {team.get('project_title', '')}",
             evidence.team_role_label(team),
-            f"{evidence.number(team.get('policy_mean'))}（{team.get('policy_raters', 0)}）",
-            f"{evidence.number(team.get('technical_mean'))}（{team.get('technical_raters', 0)}）",
+            policy,
+            technical,
             evidence.number(team.get("report_score")),
             leadership,
             f"{evidence.number(rules.get('report_threshold'))}・"

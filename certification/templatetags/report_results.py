@@ -25,11 +25,12 @@ def report_result_of(team):
 @register.simple_tag
 def report_results_of_meeting(meeting):
     """{% report_results_of_meeting meeting as results %}: {team id: ReportResult} for
-    the teams that presented at `meeting`, once it is closed (three queries)."""
+    the teams that presented at `meeting`, once it is closed, with the raw and the
+    normalised score side by side (four queries)."""
     if meeting.status != meeting.Status.CLOSED:
         return {}
     teams = Team.objects.filter(presentations__meeting=meeting).select_related("project")
-    return selectors.report_results(teams=teams.distinct())
+    return selectors.report_results(teams=teams.distinct(), compare=True)
 
 
 @register.filter

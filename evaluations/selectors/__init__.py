@@ -5,7 +5,8 @@ Privacy: the functions that serve the evaluated (`team_results`) return aggregat
 only; per-rater rows (`meeting_evaluation_rows`) are for the organiser and HR.
 
 A package split by what a reader looks for: `raters` (rater pages), `results`
-(aggregates, team results), `leadership`, `organiser` (board and per-rater rows).
+(aggregates, team results), `leadership`, `organiser` (board and per-rater rows),
+`severity` (judge severity at a meeting, organiser and HR only).
 Callers import from `evaluations.selectors`.
 """
 
@@ -53,6 +54,7 @@ from .results import (
     presentation_aggregates,
     team_results,
 )
+from .severity import MeetingSeverity, RaterRow, meeting_severity
 
 __all__ = [
     "BoardRow",
@@ -60,9 +62,11 @@ __all__ = [
     "CriterionMean",
     "DONE",
     "LeadershipTarget",
+    "MeetingSeverity",
     "NOT_YET",
     "PerspectiveAggregate",
     "PresentationRow",
+    "RaterRow",
     "ScoringForm",
     "TeamResult",
     "closed_score_means",
@@ -77,6 +81,7 @@ __all__ = [
     "meeting_for_rater",
     "meeting_pending_raters",
     "meeting_results",
+    "meeting_severity",
     "meetings_for_rater",
     "my_evaluation",
     "my_teams_with_results",

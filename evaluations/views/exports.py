@@ -22,10 +22,15 @@ from ._common import role_required
 def organiser_meeting_results(request, pk: int):
     meeting = lookups.meeting(pk)
     rows, criteria = selectors.meeting_results(meeting=meeting)
+    # Judge severity (decision record 0022): once the meeting is closed, scores are final.
+    severity = selectors.meeting_severity(meeting=meeting) if meeting.is_closed else None
+    if severity is not None:
+        for row in rows:
+            row["means"] = severity.means_of(row["presentation"].pk)
     response = render(
         request,
         "evaluations/organiser_meeting_results.html",
-        {"meeting": meeting, "rows": rows, "criteria": criteria},
+        {"meeting": meeting, "rows": rows, "criteria": criteria, "severity": severity},
     )
     return private_no_store(response)
 

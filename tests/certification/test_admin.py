@@ -307,6 +307,7 @@ def test_rule_sets_are_edited_with_history(hr):
             "min_policy_raters": 2,
             "min_technical_raters": 1,
             "min_leadership_raters": 2,
+            "score_basis": "raw",
         },
     )
     assert response.status_code == 302
@@ -378,6 +379,7 @@ def test_hr_saves_a_rule_set_with_its_history(hr, hr_admin):
             "min_policy_raters": "2",
             "min_technical_raters": "1",
             "min_leadership_raters": "2",
+            "score_basis": "raw",
         },
     )
 

@@ -76,3 +76,30 @@ def test_the_demo_is_deterministic_and_idempotent(programme, django_capture_on_c
 
     assert Evaluation.objects.count() == count
     assert demo.summary() == first
+
+
+def test_pulling_two_raters_apart_keeps_each_criterions_sum_within_1_to_5():
+    a = {1: 4, 2: 5, 3: 1, 4: 3}
+    b = {1: 4, 2: 3, 3: 2, 4: 3}
+
+    harsh, lenient = demo._pulled_apart(a, b)
+
+    assert harsh == {1: 3, 2: 3, 3: 1, 4: 2}
+    assert lenient == {1: 5, 2: 5, 3: 2, 4: 4}
+    assert all(harsh[k] + lenient[k] == a[k] + b[k] for k in a)
+
+
+def test_the_fy2024_meeting_has_a_harsh_and_a_lenient_executive(
+    programme, django_capture_on_commit_callbacks
+):
+    from evaluations.selectors import meeting_severity
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed()
+    meeting = ReportMeeting.objects.get(project__fiscal_year=2024)
+
+    policy = [r for r in meeting_severity(meeting=meeting).raters if r.perspective == "policy"]
+
+    assert policy[0].rater.employee_number == "90004"  # harshest first
+    assert policy[-1].rater.employee_number == "90005"
+    assert policy[-1].mean - policy[0].mean > 30
