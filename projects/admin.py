@@ -14,6 +14,7 @@ from accounts.admin import (
     SafeActionsMixin,
 )
 
+from .consent_models import HeadConsent
 from .models import Attendance, MeasuredEffect, Membership, Project, Team, Worksheet, Workshop
 
 
@@ -93,3 +94,17 @@ class WorkshopAdmin(SafeActionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("topic", "project__title")
     list_select_related = ("project",)
     inlines = [AttendanceInline]
+
+
+@admin.register(HeadConsent)
+class HeadConsentAdmin(ReadOnlyHistoryAdmin):
+    """所属長の承認 (issue 12): read-only; heads decide on their page (services)."""
+
+    list_display = ("membership", "decision", "decided_by", "decided_at", "requested_at")
+    list_filter = ("decision", "membership__project__fiscal_year")
+    search_fields = (
+        "membership__user__employee_number",
+        "membership__user__last_name",
+        "membership__team__name",
+    )
+    list_select_related = ("membership__user", "membership__team", "decided_by")
