@@ -149,7 +149,7 @@ def _messages(consent: HeadConsent) -> list[EmailMessage]:
     result = []
     for head in heads:
         body = render_to_string("projects/email/consent_request.txt", {**context, "head": head})
-        subject = _("【DX人材ポータル】プロジェクト参加の承認をお願いします")
+        subject = _("【DX人材ポータル】BPRプロジェクト参加の所属長の承認をお願いします")
         result.append(EmailMessage(subject, body, to=[head.email]))
     return result
 
