@@ -50,6 +50,8 @@ evaluations.reportmeeting               ----  ----      ----            v---    
 evaluations.rubric                      ----  ----      ----            v---      v---
 mfa.authenticator                       ----  ----      ----            ----      ----
 projects.attendance                     ----  ----      ----            v---      v---
+projects.headconsent                    ----  ----      ----            v---      v---
+projects.historicalheadconsent          ----  ----      ----            ----      ----
 projects.historicalmeasuredeffect       ----  ----      ----            ----      ----
 projects.historicalmembership           ----  ----      ----            ----      ----
 projects.historicalproject              ----  ----      ----            ----      ----
