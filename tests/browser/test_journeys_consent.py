@@ -136,9 +136,7 @@ def test_staff_apply_the_head_consents_and_the_organiser_approves(sign_in, shoot
     assert not sign_in.problems, sign_in.problems
 
 
-def test_the_head_declines_a_team_proposal_in_english_and_the_proposer_sees_why(
-    sign_in, shoot
-):
+def test_the_head_declines_a_team_proposal_in_english_and_the_proposer_sees_why(sign_in, shoot):
     w = _world()
 
     page = sign_in(w["proposer"])
