@@ -164,3 +164,19 @@ def test_the_organiser_can_switch_the_step_off_on_the_project_form(client, world
     client.force_login(world.organiser)
     url = reverse("projects:organiser_project_edit", kwargs={"pk": world.project.pk})
     assert 'name="requires_head_consent"' in client.get(url).content.decode()
+
+
+def test_a_proposed_team_waiting_for_its_leaders_head_has_no_approve_button(client, world):
+    team = services.team_propose(
+        project=world.project,
+        by=factories.UserFactory(department=world.head.department),
+        name="子育てチーム",
+        theme="児童手当の電子化",
+    )
+    client.force_login(world.organiser)
+    url = reverse("projects:organiser_project_manage", kwargs={"pk": world.project.pk})
+    page = client.get(url).content.decode()
+    assert reverse("projects:organiser_team_approve", kwargs={"pk": team.pk}) not in page
+    assert "リーダーの所属長の承認待ちです" in page
+    project = selectors.projects_for_organiser().get(pk=world.project.pk)
+    assert (project.pending_teams, project.awaiting_head) == (0, 2)
