@@ -111,6 +111,17 @@ VIEWER_CASES = {
         "organiser",
         lambda w: {"pk": w.recruiting.pk},
     ),
+    # A 認定証 superseded by a re-issue (issue #14): the old id still verifies.
+    "verify_reissued_certificate": (
+        "certification:verify",
+        "anonymous",
+        lambda w: {"public_id": w.reissue.public_id},
+    ),
+    "credential_of_a_reissued_certificate": (
+        "certification:credential_json",
+        "anonymous",
+        lambda w: {"public_id": w.reissue.public_id},
+    ),
     "project_detail_recruiting_eligible_staff": (
         "projects:project_detail",
         "staff",
