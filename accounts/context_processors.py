@@ -1,11 +1,20 @@
+from functools import cache
+
 from django.conf import settings
 
 from . import permissions
+from .selectors import heads_own_department
 
 
 def roles(request):
     """What the navbar needs to show each role its own links."""
     user = getattr(request, "user", None)
+
+    @cache
+    def head():
+        # Called by the template only when it asks (one query, for 課長 and above only).
+        return heads_own_department(user)
+
     return {
         # The login page words the password form for the city's directory.
         "directory_ldap": settings.DIRECTORY_LDAP_ENABLED,
@@ -15,9 +24,11 @@ def roles(request):
             "organise": permissions.is_organiser(user),
             "hr": permissions.is_hr_admin(user),
             "programme_admin": permissions.is_programme_admin(user),
+            # 所属長 by the roster (issue 12): the consent page.
+            "head": head,
             "admin": permissions.is_programme_admin(user)
             or bool(user and user.is_authenticated and user.is_superuser),
-        }
+        },
     }
 
 

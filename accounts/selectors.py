@@ -67,6 +67,18 @@ def departments_headed_by(user) -> list[Department]:
     return result
 
 
+def heads_own_department(user) -> bool:
+    """The same answer as `bool(departments_headed_by(user))` in one query (none below
+    課長): for the navbar on every page."""
+    if not (user and user.is_authenticated and user.is_active and user.department_id):
+        return False
+    if user.grade is None or user.grade < HEAD_GRADE:
+        return False
+    return not User.objects.filter(
+        department_id=user.department_id, is_active=True, grade__gt=user.grade
+    ).exists()
+
+
 def department_ids_headed_by(user) -> list[int]:
     return [d.pk for d in departments_headed_by(user)]
 

@@ -14,6 +14,7 @@ from accounts.admin import (
     SafeActionsMixin,
 )
 
+from .consent_models import HeadConsent
 from .models import (
     Attendance,
     LeaderTerm,
@@ -123,3 +124,17 @@ class LeaderTermAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("team__project__fiscal_year",)
     search_fields = ("team__name", "user__last_name")
     list_select_related = ("team", "user", "recorded_by")
+
+
+@admin.register(HeadConsent)
+class HeadConsentAdmin(ReadOnlyHistoryAdmin):
+    """所属長の承認 (issue 12): read-only; heads decide on their page (services)."""
+
+    list_display = ("membership", "decision", "decided_by", "decided_at", "requested_at")
+    list_filter = ("decision", "membership__project__fiscal_year")
+    search_fields = (
+        "membership__user__employee_number",
+        "membership__user__last_name",
+        "membership__team__name",
+    )
+    list_select_related = ("membership__user", "membership__team", "decided_by")

@@ -26,9 +26,13 @@ Who is where (staff 20001–20080 from accounts/demo.py; 20001 is the demo staff
   - 会議録作成の自動化 (総務課):            leader 20038 (FY2022 member); members 20016,
                                            20044, 20017
 令和8年度 (FY2026, the current year) — status 募集中 (recruiting), two proposed teams
-  - 観光イベント申込の電子化 (商工観光課):   leader 20045 (applied); applicant 20018
+  - 観光イベント申込の電子化 (商工観光課):   leader 20045 (applied); applicants 20018, 20030
   - 道路損傷通報の受付改善 (建設課):        leader 20060 (applied)
   20001 is in no FY2026 team, so the demo login can apply or propose.
+  所属長の承認 (issue 12) is on for FY2026 only (the past years were decided without it):
+  20078 小林 誠, こども家庭課長, has consented to 20018's application (業務の分担 noted)
+  and has 20030's still to decide; 20045 (都市計画課, no 課長) waits for 90004, the
+  建設部長; 20060 (会計課, no head by the roster) needed no consent.
 
 The FY2026 window opens on 1 April 2026 and closes on 31 March 2027 or, if the demo is
 seeded later than that, 90 days after the day of seeding, so that "currently recruiting"
@@ -51,7 +55,7 @@ from accounts import demo as accounts_demo
 from accounts.models import Department, User
 
 from . import services
-from .models import Membership, Project, Team
+from .models import HeadConsent, Membership, Project, Team
 
 ORGANISER = "10001"
 VENDOR = "株式会社とちぎデジタル"
@@ -293,7 +297,9 @@ YEARS: tuple[YearSpec, ...] = (
         "参加者を募集しています。自分の業務または関連する業務からテーマを提案するか、"
         "提案されたチームに参加を申請してください。",
         (
-            TeamSpec("観光イベントチーム", "観光イベント申込の電子化", "520", "20045", ("20018",)),
+            TeamSpec(
+                "観光イベントチーム", "観光イベント申込の電子化", "520", "20045", ("20018", "20030")
+            ),
             TeamSpec("道路通報チーム", "道路損傷通報の受付改善", "410", "20060", ()),
         ),
         status=Project.Status.RECRUITING,
@@ -326,6 +332,8 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
         team_size_min=3,
         team_size_max=5,
         coaching_vendor=VENDOR,
+        # 所属長の承認 (issue 12) came with FY2026: the past years were decided without it.
+        requires_head_consent=recruiting,
     )
     services.project_transition(project=project, to=Project.Status.RECRUITING, by=organiser)
     teams: list[tuple[TeamSpec, Team]] = []
@@ -342,6 +350,7 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
             services.membership_apply(team=team, by=people[number], today=apply_day)
         teams.append((team_spec, team))
     if recruiting:
+        _seed_head_consent(project, people)
         return project
     for _spec, team in teams:
         services.team_approve(team=team, by=organiser)
@@ -400,6 +409,20 @@ def _seed_leave(organiser: User, people: dict[str, User]) -> None:
     services.membership_leave_add(
         membership=membership, kind=kind, starts_on=first, ends_on=last, by=organiser
     )
+
+
+HEAD = "20078"  # こども家庭課長: 所属長 of 20018 and 20030
+CONSENTED = "20018"
+COVERAGE = "月・木の窓口当番は清水さん（20042）が代わり、保育所入所の審査は係内で分担します。"
+
+
+def _seed_head_consent(project: Project, people: dict[str, User]) -> None:
+    """The 課長 of こども家庭課 consents to one application; the other stays pending."""
+    head = User.objects.get(employee_number=HEAD)
+    consent = HeadConsent.objects.get(
+        membership__project=project, membership__user=people[CONSENTED]
+    )
+    services.head_consent(consent=consent, by=head, coverage=COVERAGE)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from accounts.forms import FiscalYearChoiceField
 from accounts.models import Department
 from accounts.validators import NoNulFormMixin
 
+from .consent_models import NOTE_MAX
 from .models import MeasuredEffect, Membership, MembershipLeave, Project, Team, Worksheet, Workshop
 from .services import PROJECT_FIELDS, WORKSHEET_FIELDS
 
@@ -190,3 +191,46 @@ class LeaderChangeForm(_TeamMemberForm):
 
 
 TEAM_MEMBER_FORMS = {form.ACTION: form for form in (LeaveForm, EndForm, LeaderChangeForm)}
+
+
+class HeadConsentForm(NoNulFormMixin, forms.Form):
+    """The 所属長's decision: consent (with how the work is covered) or decline (with a
+    reason). Which note is required depends on the decision; the service checks again."""
+
+    CONSENT = "consent"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(
+        label=_("判断"),
+        choices=[(CONSENT, _("承認する")), (DECLINE, _("承認しない"))],
+        widget=forms.RadioSelect,
+    )
+    coverage = forms.CharField(
+        label=_("業務の分担"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "承認する場合：活動中の業務を課内でどう分担するか（例：窓口当番は○○さんが代わる）"
+        ),
+    )
+    reason = forms.CharField(
+        label=_("不承認の理由"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("承認しない場合：申請者に表示されます。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("判断を登録する"))
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == self.CONSENT and not (data.get("coverage") or "").strip():
+            self.add_error("coverage", _("承認する場合は業務の分担を入力してください。"))
+        if decision == self.DECLINE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("承認しない場合は理由を入力してください。"))
+        return data

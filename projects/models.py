@@ -41,6 +41,13 @@ class Project(models.Model):
         _("チームの最大人数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     coaching_vendor = models.CharField(_("伴走支援事業者"), max_length=100, blank=True)
+    requires_head_consent = models.BooleanField(
+        _("所属長の承認を求める"),
+        default=True,
+        help_text=_(
+            "オンにすると、参加申請とチーム提案は所属長の承認を経てからDX推進担当に届きます。"
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("作成者"),
@@ -419,3 +426,7 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.workshop} / {self.user}"
+
+
+# 所属長の承認 (issue 12): its own module, imported here so that Django finds the model.
+from .consent_models import HeadConsent  # noqa: E402, F401

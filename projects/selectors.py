@@ -91,7 +91,7 @@ def _live_memberships() -> Prefetch:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.filter(status__in=Membership.LIVE)
-        .select_related("user__department")
+        .select_related("user__department", "head_consent")
         .order_by("role", "user__last_name_kana", "user__first_name_kana"),
     )
 
@@ -99,7 +99,7 @@ def _live_memberships() -> Prefetch:
 def _all_memberships() -> Prefetch:
     return Prefetch(
         "memberships",
-        queryset=Membership.objects.select_related("user__department").order_by(
+        queryset=Membership.objects.select_related("user__department", "head_consent").order_by(
             "role", "status", "user__last_name_kana", "user__first_name_kana"
         ),
     )
@@ -159,18 +159,28 @@ def project_for_management(pk: int) -> Project:
 
 
 def projects_for_organiser() -> QuerySet[Project]:
-    """Every project, with the decisions waiting: proposed teams and applications."""
+    """Every project, with the decisions waiting: proposed teams and applications ready
+    for the organiser, and those still waiting for the applicant's 所属長 (issue 12)."""
+    awaiting_head = Q(
+        requires_head_consent=True, teams__memberships__head_consent__decision="pending"
+    )
+    applied = Q(teams__memberships__status=Membership.Status.APPLIED)
     return Project.objects.annotate(
         team_count=Count("teams", filter=Q(teams__status__in=LIVE_TEAM_STATUSES), distinct=True),
-        pending_teams=Count("teams", filter=Q(teams__status=Team.Status.PROPOSED), distinct=True),
-        pending_applications=Count(
-            "teams__memberships",
-            filter=Q(
-                teams__memberships__status=Membership.Status.APPLIED,
-                teams__memberships__role=Membership.Role.MEMBER,
-            ),
+        pending_teams=Count(
+            "teams",
+            filter=Q(teams__status=Team.Status.PROPOSED)
+            & Q(teams__memberships__role=Membership.Role.LEADER)
+            & applied
+            & ~awaiting_head,
             distinct=True,
         ),
+        pending_applications=Count(
+            "teams__memberships",
+            filter=applied & Q(teams__memberships__role=Membership.Role.MEMBER) & ~awaiting_head,
+            distinct=True,
+        ),
+        awaiting_head=Count("teams__memberships", filter=applied & awaiting_head, distinct=True),
     ).order_by("-fiscal_year", "title")
 
 
@@ -186,7 +196,7 @@ def live_membership_in(user: User, project: Project) -> Membership | None:
         return None
     return (
         Membership.objects.filter(project=project, user=user, status__in=Membership.LIVE)
-        .select_related("team__project")
+        .select_related("team__project", "head_consent")
         .first()
     )
 
@@ -223,7 +233,7 @@ def my_memberships(user: User) -> QuerySet[Membership]:
     """Every membership of `user`, newest project first, with team and project."""
     return (
         Membership.objects.filter(user=user)
-        .select_related("team__project", "team__worksheet")
+        .select_related("team__project", "team__worksheet", "head_consent")
         .order_by("-project__fiscal_year", "-applied_at")
     )
 

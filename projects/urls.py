@@ -22,6 +22,9 @@ urlpatterns = [
         views.membership_withdraw,
         name="membership_withdraw",
     ),
+    # 所属長 (issue 12)
+    path("projects/consent/", views.consent_list, name="consent_list"),
+    path("projects/consent/<int:pk>/", views.consent_decide, name="consent_decide"),
     # organiser (the MFA middleware protects every path under organiser/)
     path("organiser/projects/", views.organiser_project_list, name="organiser_project_list"),
     path(

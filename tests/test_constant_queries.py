@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations import services as evaluation_services
 from evaluations.models import Perspective
-from projects.models import Membership, Team
+from projects.models import HeadConsent, Membership, Team
 from tests import factories
 from tests.matrix import ROLES, build_world
 from tests.test_permission_matrix import ROWS
@@ -62,6 +63,31 @@ def grow(world, *, teams: int = 4, raters: int = 3) -> None:
                 status="applied" if index % 2 else "approved",
             )
 
+    consent = getattr(world, "consent", None)  # 所属長の承認, added by the projects matrix
+    if consent is not None:
+        grow_consents(world, count=teams)
+
+
+def grow_consents(world, *, count: int) -> None:
+    """More applications of the department head's 課: pending, consented and declined."""
+    decisions = ("pending", "consented", "declined")
+    for index in range(count * 3):
+        team = factories.TeamFactory(project=world.recruiting, status=Team.Status.APPROVED)
+        membership = factories.MembershipFactory(
+            team=team,
+            user=factories.UserFactory(department=world.member.department),
+            status="applied",
+        )
+        decision = decisions[index % 3]
+        HeadConsent.objects.create(
+            membership=membership,
+            decision=decision,
+            decided_by=None if decision == "pending" else world.department_head,
+            decided_at=None if decision == "pending" else timezone.now(),
+            coverage="係内で分担" if decision == "consented" else "",
+            reason="繁忙期" if decision == "declined" else "",
+        )
+
 
 def count(client, url) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
@@ -73,6 +99,22 @@ def count(client, url) -> tuple[int, int]:
 #: role with a 200 that the matrix rows give. An eligible staff member on a recruiting
 #: project sees an "apply" button per team (eligibility once, not per team).
 VIEWER_CASES = {
+    # 所属長の承認 (issue 12): the matrix's first 200 is an executive heading an empty 部.
+    "consent_list_department_head": (
+        "projects:consent_list",
+        "department_head",
+        lambda w: {},
+    ),
+    "my_projects_applicant_waiting_for_the_head": (
+        "projects:my_projects",
+        "consent_applicant",
+        lambda w: {},
+    ),
+    "organiser_manage_recruiting_with_consents": (
+        "projects:organiser_project_manage",
+        "organiser",
+        lambda w: {"pk": w.recruiting.pk},
+    ),
     # A 認定証 superseded by a re-issue (issue #14): the old id still verifies.
     "verify_reissued_certificate": (
         "certification:verify",

@@ -100,6 +100,7 @@ def _project_fields(w):
         "team_size_min": integer(1, 10),
         "team_size_max": integer(1, 10),
         "coaching_vendor": text(100),
+        "requires_head_consent": st.one_of(st.just("on"), st.just(OMIT), hostile()),
     }
 
 
@@ -239,7 +240,7 @@ FORMS: dict[str, Form] = {
             "target_department": ids(Department.objects.values_list("pk", flat=True)),
         },
         kwargs=_pk("recruiting"),
-        writes=("projects.Team", "projects.Membership"),
+        writes=("projects.Team", "projects.Membership", "projects.HeadConsent"),
         odd=lambda w: [
             {
                 "name": odd_text(60),
@@ -253,7 +254,7 @@ FORMS: dict[str, Form] = {
         "staff",
         lambda w: {"team": ids([w.team.pk])},
         kwargs=_pk("proposed_team"),
-        writes=("projects.Membership", "projects.Team"),
+        writes=("projects.Membership", "projects.Team", "projects.HeadConsent"),
         examples=8,
         note="no fields: the team comes from the URL; a posted id is ignored",
         some_refused=False,
@@ -310,6 +311,23 @@ FORMS: dict[str, Form] = {
         writes=("projects.MeasuredEffect",),
         examples=8,
         some_refused=False,
+    ),
+    # --- projects: 所属長 (issue 12) ---
+    "projects:consent_decide": Form(
+        "projects:consent_decide",
+        "department_head",
+        lambda w: {
+            "decision": choice(["consent", "decline"]),
+            "coverage": text(1000),
+            "reason": text(1000),
+        },
+        kwargs=_pk("consent"),
+        # A decline ends the application: its membership is rejected and the place freed.
+        writes=("projects.HeadConsent", "projects.Membership", "projects.Team"),
+        odd=lambda w: [
+            {"decision": "consent", "coverage": odd_text(1000), "reason": ""},
+            {"decision": "decline", "coverage": "", "reason": odd_text(1000)},
+        ],
     ),
     # --- projects: organiser ---
     "projects:organiser_project_create": Form(
@@ -891,6 +909,7 @@ GET_ONLY = {
     "projects:project_list",
     "projects:my_projects",
     "projects:my_attendance",
+    "projects:consent_list",
     "projects:project_detail",
     "projects:team_detail",
     "projects:organiser_project_list",

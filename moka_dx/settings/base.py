@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.recompute_stale",
         "schedule": crontab(minute=30, hour=2),
     },
+    # 所属長 e-mails still owed (the broker or SMTP was down when someone applied).
+    "projects-consent-requests": {
+        "task": "projects.send_consent_requests",
+        "schedule": crontab(minute=45),
+    },
     # Award e-mails still owed (the broker or SMTP was down when they were published).
     "certification-award-emails": {
         "task": "certification.send_owed_award_emails",

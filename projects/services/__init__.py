@@ -17,13 +17,18 @@ Services that depend on "today" (the recruitment window) take an optional keywor
 
 A package split by what a reader looks for: `projects`, `teams`, `memberships`,
 `worksheets`, `workshops`, leave / early end / leader change in `absences`, the
-recruitment rules in `eligibility`, shared helpers in `_common`. Callers import from `projects.services`; the names below are its public face.
+recruitment rules in `eligibility`, shared helpers in `_common`; 所属長の承認 in
+`consent_step` (inside applying and approving) and `head_consent` (the head's decisions
+and the e-mail to heads). Callers import from `projects.services`; the names below are
+its public face.
 """
 
 from __future__ import annotations
 
 from .absences import leader_change, membership_end, membership_leave_add, project_span
+from .consent_step import check_head_consent, consent_pending
 from .eligibility import check_eligible, check_recruitment_open, recruitment_is_open
+from .head_consent import consent_requests_send, head_consent, head_decline
 from .memberships import (
     membership_apply,
     membership_approve,
@@ -53,6 +58,11 @@ __all__ = [
     "TRANSITIONS",
     "WORKSHEET_FIELDS",
     "attendance_record",
+    "check_head_consent",
+    "consent_pending",
+    "consent_requests_send",
+    "head_consent",
+    "head_decline",
     "check_can_edit_worksheet",
     "check_eligible",
     "check_recruitment_open",

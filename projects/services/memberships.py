@@ -14,6 +14,7 @@ from accounts.models import User
 from ..exceptions import NotAllowed, TeamFull, WrongState
 from ..models import Membership, Team
 from ._common import _integrity_refusal, _lock_membership, _lock_team
+from .consent_step import check_head_consent, open_head_consent
 from .eligibility import check_eligible, check_recruitment_open, refuse_own_team
 from .teams import team_withdraw
 
@@ -42,6 +43,7 @@ def membership_apply(*, team: Team, by: User, today: datetime.date | None = None
                 membership.save()
         except IntegrityError as error:
             raise _integrity_refusal(error) from error
+        open_head_consent(membership=membership, project=locked.project, by=by)
         locked.refresh_from_db(fields=["member_count"])
     return membership
 
@@ -63,6 +65,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
             raise WrongState(_("リーダーの参加はチームの承認で確定します。"), code="leader")
         if team.status != Team.Status.APPROVED:
             raise WrongState(_("先にチームを承認してください。"), code="team_not_approved")
+        check_head_consent(locked, team.project)
         locked.status = Membership.Status.APPROVED
         locked.decided_at = timezone.now()
         locked._history_user = by

@@ -32,6 +32,7 @@ PROJECT_FIELDS = (
     "team_size_min",
     "team_size_max",
     "coaching_vendor",
+    "requires_head_consent",
 )
 
 
@@ -47,6 +48,7 @@ def project_create(
     team_size_min: int = 3,
     team_size_max: int = 5,
     coaching_vendor: str = "",
+    requires_head_consent: bool = True,
 ) -> Project:
     """Create a project in draft. Staff do not see it until it is opened for recruitment."""
     project = Project(
@@ -59,6 +61,7 @@ def project_create(
         team_size_min=team_size_min,
         team_size_max=team_size_max,
         coaching_vendor=coaching_vendor,
+        requires_head_consent=requires_head_consent,
         created_by=by,
     )
     _full_clean(project)

@@ -13,6 +13,7 @@ from accounts.models import Department, User
 from ..exceptions import NotAllowed, WrongState
 from ..models import Membership, Project, Team, Worksheet
 from ._common import _full_clean, _integrity_refusal, _lock_project, _lock_team
+from .consent_step import check_head_consent, open_head_consent
 from .eligibility import check_eligible, check_recruitment_open, refuse_own_team
 
 
@@ -50,6 +51,7 @@ def team_propose(
                 leader.save()
         except IntegrityError as error:
             raise _integrity_refusal(error) from error
+        open_head_consent(membership=leader, project=locked, by=by)
     return team
 
 
@@ -77,6 +79,7 @@ def team_approve(*, team: Team, by: User) -> Team:
         )
         if leader is None:
             raise WrongState(_("リーダーのいないチームは承認できません。"), code="no_leader")
+        check_head_consent(leader, locked.project)
         now = timezone.now()
         if leader.status != Membership.Status.APPROVED:
             leader.status = Membership.Status.APPROVED

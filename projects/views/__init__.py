@@ -2,6 +2,7 @@
 service call changes things, a message says what happened. Refusals (`ProjectError`)
 become `messages.error` and change nothing."""
 
+from .consent import consent_decide, consent_list
 from .organiser import (
     organiser_attendance,
     organiser_membership_approve,
@@ -32,6 +33,8 @@ from .staff import (
 )
 
 __all__ = [
+    "consent_decide",
+    "consent_list",
     "effect_add",
     "effect_delete",
     "effect_edit",

@@ -1,6 +1,5 @@
 """What the project pages share: the role checks and how a service call is reported."""
 
-
 from functools import wraps
 
 from django.contrib import messages

@@ -1,6 +1,5 @@
 """The organiser pages: projects, their states, teams and members, workshops."""
 
-
 import copy
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..consent_models import awaiting_head
 from ..exceptions import ProjectError
 from ..forms import (
     TEAM_MEMBER_FORMS,
@@ -71,6 +71,11 @@ def organiser_project_manage(request, pk):
         team.all_members = list(team.memberships.all())
         # Separation of duties (permissions.can_decide_on_team), from the prefetched rows.
         team.is_own = any(m.user_id == request.user.pk for m in team.all_members)
+        # 所属長の承認 (issue 12): what still waits for the applicant's head, from the
+        # prefetched rows.
+        for m in team.all_members:
+            m.awaiting_head = awaiting_head(m, project)
+        team.awaiting_head = any(m.awaiting_head and m.is_leader for m in team.all_members)
     return render(
         request,
         "projects/organiser_project_manage.html",

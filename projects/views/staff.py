@@ -1,7 +1,5 @@
 """The staff pages: projects, teams, applications, worksheets and effects, my pages."""
 
-
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator

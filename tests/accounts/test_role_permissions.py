@@ -56,6 +56,8 @@ evaluations.reportmeeting               ----  ----      ----            v---    
 evaluations.rubric                      ----  ----      ----            v---      v---
 mfa.authenticator                       ----  ----      ----            ----      ----
 projects.attendance                     ----  ----      ----            v---      v---
+projects.headconsent                    ----  ----      ----            v---      v---
+projects.historicalheadconsent          ----  ----      ----            ----      ----
 projects.historicalleaderterm           ----  ----      ----            ----      ----
 projects.historicalmeasuredeffect       ----  ----      ----            ----      ----
 projects.historicalmembership           ----  ----      ----            ----      ----

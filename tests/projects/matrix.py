@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from projects.models import LeaderTerm, MembershipLeave, Project, Team
+from projects.models import HeadConsent, LeaderTerm, MembershipLeave, Project, Team
 from tests import factories
 from tests.matrix import VIEW, Row, expect
 
@@ -45,6 +45,13 @@ def extend(world):
         ends_on=datetime.date(2024, 6, 30),
     )
     world.leader_term = LeaderTerm.objects.create(team=world.team, user=world.leader)
+    # 所属長の承認 (issue 12): a colleague of the member (same 課, so w.department_head is
+    # their 所属長) has applied to the proposed team and waits for the head.
+    world.consent_applicant = factories.UserFactory(department=world.member.department)
+    world.consent_membership = factories.MembershipFactory(
+        team=world.proposed_team, user=world.consent_applicant, status="applied"
+    )
+    world.consent = HeadConsent.objects.create(membership=world.consent_membership)
     world.draft = factories.ProjectFactory(
         fiscal_year=today.year + 1, title="準備中のプロジェクト", status=Project.Status.DRAFT
     )
@@ -96,6 +103,18 @@ ROWS: list[Row] = [
     ),
     Row("projects:effect_edit", TEAM_ONLY, kwargs=pk("effect")),
     Row("projects:effect_delete", TEAM_ONLY_POST, kwargs=pk("effect"), method="post"),
+    # --- 所属長 pages (issue 12) ---
+    Row(
+        "projects:consent_list",
+        expect(403, anonymous=302, executive=200, department_head=200),
+        note="heads by the roster only (an executive heads their 部); each sees their own",
+    ),
+    Row(
+        "projects:consent_decide",
+        expect(403, anonymous=302, executive=404, department_head=200),
+        kwargs=pk("consent"),
+        note="only the applicant's 所属長; another head (the executive's 部) gets 404",
+    ),
     # --- organiser pages ---
     Row("projects:organiser_project_list", ORGANISER_PAGE),
     Row("projects:organiser_project_create", ORGANISER_PAGE),
@@ -155,5 +174,6 @@ ADMIN_MODELS = {
         "workshop",
         "membershipleave",
         "leaderterm",
+        "headconsent",
     )
 }
