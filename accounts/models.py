@@ -215,6 +215,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("データの出力")
     CERTIFICATE_PDF = "certificate_pdf", _("認定証PDFの取得（本人以外）")
     REOPEN = "reopen", _("締切後の再開（その他）")
+    SHOWCASE_PUBLISH = "showcase_publish", _("発表会への事例の公開")
+    SHOWCASE_UNPUBLISH = "showcase_unpublish", _("発表会の事例の非公開")
+    ADOPTION_STATUS = "adoption_status", _("横展開の導入状況の更新")
 
 
 class AuditEntryQuerySet(models.QuerySet):

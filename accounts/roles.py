@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.department": ("view", "add", "change"),
         "projects.*": ("view",),
         "evaluations.*": ("view",),
+        "showcase.*": ("view",),
         "certification.certification": ("view", "add", "change"),
         "certification.ruleset": ("view", "add", "change"),
         "certification.recomputerun": ("view",),
@@ -34,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.ORGANISER: {
         "projects.*": ("view",),
         "evaluations.*": ("view",),
+        "showcase.*": ("view",),
         "certification.certification": ("view",),
         "certification.ruleset": ("view",),
         "certification.recomputerun": ("view",),

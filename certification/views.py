@@ -11,6 +11,7 @@ from accounts.audit import audit_record
 from accounts.exports import private_no_store
 from accounts.fiscal import fiscal_year_label
 from accounts.models import AuditAction
+from showcase import selectors as showcase_selectors
 
 from . import evidence, permissions, rules, selectors
 from .models import Certification, Level
@@ -186,6 +187,8 @@ def dashboard(request):
         "y_label": _("認定者数（人）"),
     }
     effects = selectors.measured_effects_by_year()
+    # 横展開の効果: adopted cases' measured effects (the showcase app's one selector).
+    adoption_effects = showcase_selectors.adoption_effects()
     return render(
         request,
         "certification/certification_dashboard.html",
@@ -196,5 +199,6 @@ def dashboard(request):
             "grand_total": sum(table["totals"]),
             "chart": chart,
             "effects": effects,
+            "adoption_effects": adoption_effects,
         },
     )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "evaluations",
+    "showcase",
     "certification",
 ]
 
