@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Lowest first: an app may import only the ones before it.
-LAYERS = ("accounts", "projects", "evaluations", "certification")
+LAYERS = ("accounts", "projects", "evaluations", "showcase", "certification")
 
 
 def _module_name(path: Path) -> str:
@@ -107,6 +107,7 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
         "accounts",
         "projects",
         "evaluations",
+        "showcase",
         "certification",
     ],
 )

@@ -73,7 +73,7 @@ def case_publish(
     tags = list(tags)
     with transaction.atomic():
         locked = (
-            Team.objects.select_for_update()
+            Team.objects.select_for_update(of=("self",))
             .select_related("project", "target_department")
             .get(pk=team.pk)
         )
