@@ -36,7 +36,12 @@ def closed_project_with_teams(*, fiscal_year=2023, themes=("保育所入所選�
     meeting = factories.ReportMeetingFactory(project=project, status=ReportMeeting.Status.OPEN)
     teams = []
     for order, theme in enumerate(themes, start=1):
-        team = factories.team_with(project=project, members=2, theme=theme)
+        team = factories.team_with(
+            project=project,
+            members=2,
+            theme=theme,
+            target_department=factories.DepartmentFactory(),
+        )
         worksheet = factories.WorksheetFactory(
             team=team, problem=f"{theme}に時間がかかる", solution="表計算で自動化する"
         )
