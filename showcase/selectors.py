@@ -117,7 +117,7 @@ def case_team(case: ShowcaseCase) -> tuple[list[Membership], list[dict]]:
     memberships = list(
         Membership.objects.filter(team_id=case.team_id, status=Membership.Status.APPROVED)
         .select_related("user", "user__department")
-        .order_by("-role", "user__last_name_kana", "user__first_name_kana", "pk")
+        .order_by("role", "user__last_name_kana", "user__first_name_kana", "pk")  # leader first
     )
     hidden = set(
         NameConsent.objects.filter(team_id=case.team_id, show_name=False).values_list(
