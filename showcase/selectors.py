@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Department
@@ -85,8 +86,6 @@ def showcase_of_year(fiscal_year: int):
         )
     )
     if not cases:
-        from django.http import Http404
-
         raise Http404
     meetings = list(
         ReportMeeting.objects.filter(

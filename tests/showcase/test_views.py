@@ -185,3 +185,24 @@ def test_the_organiser_page_offers_publishing_only_after_the_meeting_closed(
 
     assert "報告会の締切後に公開できます。" in html
     assert "非公開にする" in html
+
+
+def test_what_people_typed_comes_back_escaped(client, case, organiser):
+    from showcase.models import ShowcaseCase, ThemeTag
+
+    payload = "<script>alert(1)</script>"
+    tag = ThemeTag.objects.create(name="T<script>", name_en="")
+    case.tags.add(tag)
+    ShowcaseCase.objects.filter(pk=case.pk).update(title=f"C{payload}")
+    services.adoption_interest_register(case=case, by=factories.UserFactory(), note=payload)
+    client.force_login(organiser)
+    for url in (
+        reverse("showcase:library"),
+        reverse("showcase:year_showcase", kwargs={"fiscal_year": 2023}),
+        reverse("showcase:case_detail", kwargs={"pk": case.pk}),
+        reverse("showcase:organiser_showcase"),
+        reverse("showcase:organiser_adoption_list"),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html, url
+        assert "T<script>" not in html, url
