@@ -13,7 +13,8 @@ from accounts.fiscal import fiscal_year_label
 from accounts.models import AuditAction
 from showcase import selectors as showcase_selectors
 
-from . import evidence, permissions, rules, selectors
+from . import department_counts, evidence, permissions, rules, selectors
+from .credentials.reissue import reissue_of
 from .models import Certification, Level
 from .pdf import certificate_number, render_certificate
 
@@ -137,19 +138,27 @@ def certificate_pdf(request, public_id):
 
 @require_GET
 def verify(request, public_id):
-    """Public check of a certificate: name, level, date and status. Nothing else."""
-    cert = get_object_or_404(
-        Certification.objects.select_related("user").only(
-            "public_id",
-            "level",
-            "status",
-            "fiscal_year",
-            "decided_on",
-            "user__last_name",
-            "user__first_name",
-        ),
-        public_id=public_id,
+    """Public check of a certificate: name, level, date and status. Nothing else. A
+    certificate superseded by a re-issue stays verifiable: it says so and links the
+    new one; the name shown is always the holder's current name (issue #14)."""
+    fields = (
+        "public_id",
+        "level",
+        "status",
+        "fiscal_year",
+        "decided_on",
+        "user__last_name",
+        "user__first_name",
     )
+    cert = (
+        Certification.objects.select_related("user").only(*fields).filter(public_id=public_id)
+    ).first()
+    reissue = None
+    if cert is None:
+        reissue = reissue_of(public_id=public_id)
+        if reissue is None:
+            raise Http404
+        cert = reissue.certification
     return render(
         request,
         "certification/certification_verify.html",
@@ -164,7 +173,9 @@ def verify(request, public_id):
             if cert.status == Certification.Status.REVOKED
             else Certification.Status.ACTIVE.label,
             "revoked": cert.status == Certification.Status.REVOKED,
-            "public_id": cert.public_id,
+            "public_id": public_id,
+            "reissued": reissue is not None,
+            "current_public_id": cert.public_id,
         },
     )
 
@@ -177,7 +188,10 @@ def dashboard(request):
     if not permissions.can_view_dashboard(request.user):
         raise PermissionDenied
     levels = list(Level)
-    table = selectors.certified_table(levels)
+    # By the department at the time of the 年度 (default) or the current one (?by=current).
+    by_current = request.GET.get("by") == "current"
+    counts = None if by_current else department_counts.certified_counts_at_the_time()
+    table = selectors.certified_table(levels, counts=counts)
     chart = {
         "labels": [fiscal_year_label(y) for y in table["years"]],
         "datasets": [
@@ -199,6 +213,7 @@ def dashboard(request):
             "grand_total": sum(table["totals"]),
             "chart": chart,
             "effects": effects,
+            "by_current": by_current,
             "adoption_effects": adoption_effects,
         },
     )
