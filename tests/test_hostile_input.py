@@ -593,6 +593,9 @@ FORMS: dict[str, Form] = {
         lambda w: {"note": text(500)},
         kwargs=_pk("case"),
         writes=("showcase.AdoptionInterest",),
+        # One text field: about one example in five is refused (too long, NUL), so enough
+        # examples that some always are.
+        examples=60,
         odd=lambda w: [{"note": odd_text(500)}, {}],
     ),
     "showcase:name_consent": Form(
