@@ -212,6 +212,9 @@ class Participation:
     policy_scores: Sequence[float] = ()
     technical_scores: Sequence[float] = ()
     leadership_scores: Sequence[float] = ()
+    # Issue 14: for a leader of a team whose leader changed, the report meeting date
+    # (ISO) at which they led, so the evidence says whom the window evaluated.
+    led_on: str | None = None
 
     def __post_init__(self) -> None:
         if not _is_int(self.fiscal_year):
@@ -424,6 +427,8 @@ class _Assessed:
             data["leadership_mean"] = _mean(p.leadership_scores)
             data["leadership_raters"] = len(p.leadership_scores)
             data["leadership_score"] = self.leadership
+            if p.led_on:
+                data["leader_at_meeting"] = p.led_on
         data["rules"] = self.rule_set.as_dict()
         return data
 

@@ -20,7 +20,12 @@ Decisions worth knowing:
   executive who scored the team twice is one rater, not two.
   Evaluations of open or scheduled meetings are ignored (scores are not final yet).
 - Leadership scores: leadership evaluations of the team, counted only when the project's
-  leadership window is CLOSED, and only for the team's leader.
+  leadership window is CLOSED, and only for the team's leader — after a leader change,
+  the one who led at the team's report meeting (its `LeaderTerm`; the evidence records
+  that date as `leader_at_meeting`). Decision record 0024.
+- Early leavers (decision record 0024): a membership ended (`ended_on`, the last day
+  taken part) before the team's report meeting date — or with no meeting yet — is no
+  participation. Leave (休止) changes nothing here.
 - Rule sets: every `RuleSet` row (Decimal → float); a 年度 without a row uses the defaults
   of `rules.RuleSet`.
 - Prior awards: HELD (active or flagged) MANUAL certifications. Automatic ones are not
@@ -34,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -45,7 +50,8 @@ from evaluations.models import (
     Perspective,
     ReportMeeting,
 )
-from projects.models import MeasuredEffect, Membership, Team
+from evaluations.selectors.leadership import report_meeting_on
+from projects.models import LeaderTerm, MeasuredEffect, Membership, Team
 
 from . import rules
 from .models import Certification, DecisionLine, Level, RuleSet
@@ -187,6 +193,18 @@ def _approved_memberships(user_ids: Iterable[int] | None):
     return qs
 
 
+def _meeting_and_leader() -> dict:
+    """Annotations of a membership query (issue 14): `met_on`, the team's report meeting
+    date, and `led_then`, who led at that date when the team's leader ever changed
+    (its `LeaderTerm`), else None."""
+    led = LeaderTerm.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=OuterRef("met_on")),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("met_on")),
+        team_id=OuterRef("team_id"),
+    ).values("user_id")[:1]
+    return {"met_on": report_meeting_on("team_id"), "led_then": Subquery(led)}
+
+
 def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     """Participations, prior awards and rule sets for `user_ids` (None: everyone).
 
@@ -204,20 +222,43 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     result = Gathered()
 
     # 1. Memberships → (user, team, role, 年度), with the team's name for the evidence.
-    rows = memberships.values_list(
-        "user_id",
-        "team_id",
-        "role",
-        "team__project__fiscal_year",
-        "team__name",
-        "team__project__title",
-    ).order_by()
-    member_rows: list[tuple[int, int, str, int]] = []
+    # Issue 14: the team's report meeting date, and who led then if the leader changed.
+    rows = (
+        memberships.annotate(**_meeting_and_leader())
+        .values_list(
+            "user_id",
+            "team_id",
+            "role",
+            "team__project__fiscal_year",
+            "team__name",
+            "team__project__title",
+            "ended_on",
+            "met_on",
+            "led_then",
+        )
+        .order_by()
+    )
+    member_rows: list[tuple[int, int, str, int, str | None]] = []
     teams = result.teams
-    for user_id, team_id, role, year, team_name, project_title in rows.iterator(
-        chunk_size=ITERATOR_CHUNK
-    ):
-        member_rows.append((user_id, team_id, role, year))
+    for (
+        user_id,
+        team_id,
+        role,
+        year,
+        team_name,
+        project_title,
+        ended_on,
+        met_on,
+        led_then,
+    ) in rows.iterator(chunk_size=ITERATOR_CHUNK):
+        if ended_on is not None and (met_on is None or ended_on < met_on):
+            continue  # left before the report meeting: no participation (0024)
+        led_on = None
+        if led_then is not None:
+            is_leader = user_id == led_then
+            role = Membership.Role.LEADER if is_leader else Membership.Role.MEMBER
+            led_on = met_on.isoformat() if is_leader else None
+        member_rows.append((user_id, team_id, role, year, led_on))
         if team_id not in teams:
             teams[team_id] = TeamInfo(team_name, project_title, year)
 
@@ -244,7 +285,7 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
 
     shared: dict[tuple[int, bool], rules.Participation] = {}
     participations = result.participations
-    for user_id, team_id, role, year in member_rows:
+    for user_id, team_id, role, year, led_on in member_rows:
         is_leader = role == Membership.Role.LEADER
         participation = shared.get((team_id, is_leader))
         if participation is None:
@@ -255,6 +296,7 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
                 policy_scores=policy.get(team_id, ()),
                 technical_scores=technical.get(team_id, ()),
                 leadership_scores=leadership.get(team_id, ()) if is_leader else (),
+                led_on=led_on,
             )
         if user_id in participations:
             participations[user_id].append(participation)

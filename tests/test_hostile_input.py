@@ -411,6 +411,45 @@ FORMS: dict[str, Form] = {
         writes=("projects.Attendance",),
         odd=lambda w: [{"attended": [w.member.pk, w.leader.pk]}],
     ),
+    "projects:organiser_team_members": Form(
+        "projects:organiser_team_members",
+        "organiser",
+        lambda w: {
+            "action": choice(["leave", "end", "leader"]),
+            "leave-membership": ids([w.membership.pk, w.applicant.pk, w.recruit_membership.pk]),
+            "leave-kind": choice(["childcare", "sick", "other"]),
+            "leave-starts_on": date(),
+            "leave-ends_on": date(),
+            "leave-reason": text(200),
+            "end-membership": ids([w.membership.pk, w.applicant.pk]),
+            "end-ended_on": date(),
+            "leader-membership": ids([w.membership.pk, w.recruit_membership.pk]),
+            "leader-on": date(),
+        },
+        kwargs=_pk("team"),
+        writes=(
+            "projects.MembershipLeave",
+            "projects.Membership",
+            "projects.LeaderTerm",
+            "accounts.AuditEntry",
+        ),
+        odd=lambda w: [
+            {
+                "action": "leave",
+                "leave-membership": str(w.membership.pk),
+                "leave-kind": "sick",
+                "leave-starts_on": "2024-10-01",
+                "leave-ends_on": "2024-10-31",
+                "leave-reason": odd_text(200),
+            },
+            {"action": "end", "end-membership": str(w.membership.pk), "end-ended_on": "2024-12-01"},
+            {
+                "action": "leader",
+                "leader-membership": str(w.membership.pk),
+                "leader-on": "2024-12-01",
+            },
+        ],
+    ),
     # --- evaluations: raters and staff ---
     "evaluations:presentation_evaluate": Form(
         "evaluations:presentation_evaluate",

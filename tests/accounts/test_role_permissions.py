@@ -56,13 +56,17 @@ evaluations.reportmeeting               ----  ----      ----            v---    
 evaluations.rubric                      ----  ----      ----            v---      v---
 mfa.authenticator                       ----  ----      ----            ----      ----
 projects.attendance                     ----  ----      ----            v---      v---
+projects.historicalleaderterm           ----  ----      ----            ----      ----
 projects.historicalmeasuredeffect       ----  ----      ----            ----      ----
 projects.historicalmembership           ----  ----      ----            ----      ----
+projects.historicalmembershipleave      ----  ----      ----            ----      ----
 projects.historicalproject              ----  ----      ----            ----      ----
 projects.historicalteam                 ----  ----      ----            ----      ----
 projects.historicalworksheet            ----  ----      ----            ----      ----
+projects.leaderterm                     ----  ----      ----            v---      v---
 projects.measuredeffect                 ----  ----      ----            v---      v---
 projects.membership                     ----  ----      ----            v---      v---
+projects.membershipleave                ----  ----      ----            v---      v---
 projects.project                        ----  ----      ----            v---      v---
 projects.team                           ----  ----      ----            v---      v---
 projects.worksheet                      ----  ----      ----            v---      v---
