@@ -229,6 +229,9 @@ class AuditAction(models.TextChoices):
     LEADER_CHANGE = "leader_change", _("リーダーの交代")
     TRAINING_VERIFY = "training_verify", _("研修・資格の確認")
     TRAINING_RETURN = "training_return", _("研修・資格の差戻し")
+    SHOWCASE_PUBLISH = "showcase_publish", _("発表会への事例の公開")
+    SHOWCASE_UNPUBLISH = "showcase_unpublish", _("発表会の事例の非公開")
+    ADOPTION_STATUS = "adoption_status", _("横展開の導入状況の更新")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.namechange": ("view",),
         "projects.*": ("view",),
         "evaluations.*": ("view",),
+        "showcase.*": ("view",),
         "certification.certification": ("view", "add", "change"),
         "certification.ruleset": ("view", "add", "change"),
         "certification.recomputerun": ("view",),
@@ -42,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.ORGANISER: {
         "projects.*": ("view",),
         "evaluations.*": ("view",),
+        "showcase.*": ("view",),
         "certification.certification": ("view",),
         "certification.ruleset": ("view",),
         "certification.recomputerun": ("view",),

@@ -11,6 +11,7 @@ from accounts.audit import audit_record
 from accounts.exports import private_no_store
 from accounts.fiscal import fiscal_year_label
 from accounts.models import AuditAction
+from showcase import selectors as showcase_selectors
 from training import selectors as training_selectors
 
 from . import department_counts, evidence, permissions, rules, selectors
@@ -207,6 +208,8 @@ def dashboard(request):
     }
     effects = selectors.measured_effects_by_year()
     training = training_selectors.training_table()
+    # 横展開の効果: adopted cases' measured effects (the showcase app's one selector).
+    adoption_effects = showcase_selectors.adoption_effects()
     return render(
         request,
         "certification/certification_dashboard.html",
@@ -219,5 +222,6 @@ def dashboard(request):
             "effects": effects,
             "by_current": by_current,
             "training": training,
+            "adoption_effects": adoption_effects,
         },
     )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("evaluations.urls")),
     path("", include("training.urls")),
+    path("", include("showcase.urls")),
     path("", include("certification.urls")),
 ]
 

@@ -643,6 +643,65 @@ FORMS: dict[str, Form] = {
         writes=("evaluations.Criterion",),
         odd=_odd_criterion(),
     ),
+    # --- showcase: staff ---
+    "showcase:case_interest": Form(
+        "showcase:case_interest",
+        "member",
+        # One text field: the hostile values that must be refused (too long, NUL) are
+        # drawn as often as the rest, so that some always are.
+        lambda w: {
+            "note": mixed(
+                text(500), st.one_of(hostile(500), st.sampled_from(["あ" * 501, "a\x00b"]))
+            )
+        },
+        kwargs=_pk("case"),
+        writes=("showcase.AdoptionInterest",),
+        odd=lambda w: [{"note": odd_text(500)}, {}],
+    ),
+    "showcase:name_consent": Form(
+        "showcase:name_consent",
+        "member",
+        lambda w: {"show_name": mixed(st.just("on"), hostile())},
+        kwargs=lambda w: {"team_pk": w.team.pk},
+        writes=("showcase.NameConsent",),
+        examples=10,
+        some_refused=False,
+        note="a checkbox: anything but a true value means 「表示しない」",
+    ),
+    # --- showcase: organiser ---
+    "showcase:organiser_case_publish": Form(
+        "showcase:organiser_case_publish",
+        "organiser",
+        lambda w: {"tags": many([w.tag.pk, 2**40])},
+        kwargs=lambda w: {"team_pk": w.ready_team.pk},
+        writes=("showcase.ShowcaseCase", "accounts.AuditEntry"),
+        odd=lambda w: [{"tags": [w.tag.pk]}, {}],
+    ),
+    "showcase:organiser_case_unpublish": Form(
+        "showcase:organiser_case_unpublish",
+        "organiser",
+        lambda w: {"case": ids([w.hidden_case.pk])},
+        kwargs=_pk("case"),
+        writes=("showcase.ShowcaseCase", "accounts.AuditEntry"),
+        examples=5,
+        some_refused=False,
+        note="no fields: the case comes from the URL",
+    ),
+    "showcase:organiser_tag_add": Form(
+        "showcase:organiser_tag_add",
+        "organiser",
+        lambda w: {"name": text(30), "name_en": text(40)},
+        writes=("showcase.ThemeTag",),
+        odd=lambda w: [{"name": odd_text(30), "name_en": odd_text(40)}],
+    ),
+    "showcase:organiser_adoption_status": Form(
+        "showcase:organiser_adoption_status",
+        "organiser",
+        lambda w: {"status": choice(["interested", "considering", "adopted", "dropped"])},
+        kwargs=_pk("interest"),
+        writes=("showcase.AdoptionInterest", "accounts.AuditEntry"),
+        odd=lambda w: [{"status": "adopted"}],
+    ),
     # --- accounts and the language switch ---
     "set_language": Form(
         "set_language",
@@ -943,6 +1002,14 @@ GET_ONLY = {
     "training:my_training",
     "training:certificate_download",
     "training:review_list",
+    "showcase:library",
+    "showcase:my_showcase",
+    "showcase:year_showcase",
+    "showcase:case_detail",
+    "showcase:case_slides",
+    "showcase:organiser_showcase",
+    "showcase:organiser_adoption_list",
+    "showcase:organiser_adoption_export_csv",
     "admin:certification_certification_export_csv",
     "admin:certification_certification_export_xlsx",
     "admin:accounts_auditentry_export",
@@ -955,7 +1022,7 @@ GET_ONLY = {
 # The admin's standard model pages (Django's own forms); our custom admin views are listed.
 _STANDARD_ADMIN = ("_changelist", "_add", "_change", "_delete", "_history")
 _OUR_ADMIN_PREFIXES = tuple(
-    f"admin:{app}_" for app in ("accounts", "projects", "evaluations", "training", "certification")
+    f"admin:{app}_" for app in ("accounts", "projects", "evaluations", "training", "showcase", "certification")
 )
 
 
@@ -1225,6 +1292,21 @@ def test_the_certification_exports_keep_a_formula_as_text(client, db):
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+def test_the_adoption_export_keeps_a_formula_as_text(client, db):
+    from showcase.models import AdoptionInterest, ShowcaseCase
+
+    world = hostile_world()
+    ShowcaseCase.objects.filter(pk=world.case.pk).update(title="=HYPERLINK(1)")
+    AdoptionInterest.objects.filter(pk=world.interest.pk).update(note="@SUM(1+1)")
+    User.objects.filter(pk=world.staff.pk).update(last_name="+1", first_name="-2")
+    client.force_login(world.organiser)
+    body = client.get(reverse("showcase:organiser_adoption_export_csv"))
+    cells = [c for row in csv.reader(io.StringIO(body.content.decode("utf-8-sig"))) for c in row]
+    assert "'=HYPERLINK(1)" in cells
+    assert "'@SUM(1+1)" in cells
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
 
 
 # --- CSRF ---------------------------------------------------------------------------

@@ -66,7 +66,9 @@ def test_a_member_of_staff_sees_the_staff_pages_in_the_menu(client, staff):
 
     menu = _menu(client.get(reverse("home")))
 
-    assert menu == ["BPRプロジェクト", "参加プロジェクト", "リーダーシップ評価", "わたしの認定"]
+    assert menu == [
+        "BPRプロジェクト", "参加プロジェクト", "リーダーシップ評価", "わたしの認定", "事例ライブラリ"
+    ]
 
 
 def test_an_executive_s_menu_starts_with_the_meetings_to_rate(client, executive):
@@ -82,6 +84,7 @@ def test_an_executive_s_menu_starts_with_the_meetings_to_rate(client, executive)
         "参加プロジェクト",
         "リーダーシップ評価",
         "わたしの認定",
+        "事例ライブラリ",
     ]
     assert "職員向けページ" in response.content.decode()
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 def snapshot() -> dict[str, int]:
     """Row counts of every table of ours, history tables included."""
-    ours = {"accounts", "projects", "evaluations", "training", "certification"}
+    ours = {"accounts", "projects", "evaluations", "training", "showcase", "certification"}
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()

@@ -135,9 +135,7 @@ def certification_grant_propose(
         line._change_reason = change_reason(reason)
         line._history_user = by
         line.save()
-        audit.record(
-            actor=by, action="certification.grant_proposed", target=line, request=request
-        )
+        audit.record(actor=by, action="certification.grant_proposed", target=line, request=request)
     return line
 
 
@@ -177,9 +175,7 @@ def certification_revoke_propose(
         line._change_reason = change_reason(reason)
         line._history_user = by
         line.save()
-        audit.record(
-            actor=by, action="certification.revoke_proposed", target=line, request=request
-        )
+        audit.record(actor=by, action="certification.revoke_proposed", target=line, request=request)
     return line
 
 

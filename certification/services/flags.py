@@ -50,7 +50,5 @@ def certification_resolve_flag(
         )
         cert.full_clean()
         cert.save()
-        audit.record(
-            actor=by, action="certification.flag_kept", target=cert, request=request
-        )
+        audit.record(actor=by, action="certification.flag_kept", target=cert, request=request)
     return cert

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "projects",
     "evaluations",
     "training",
+    "showcase",
     "certification",
 ]
 

@@ -73,6 +73,14 @@ projects.project                        ----  ----      ----            v---    
 projects.team                           ----  ----      ----            v---      v---
 projects.worksheet                      ----  ----      ----            v---      v---
 projects.workshop                       ----  ----      ----            v---      v---
+showcase.adoptioninterest               ----  ----      ----            v---      v---
+showcase.historicaladoptioninterest     ----  ----      ----            ----      ----
+showcase.historicalnameconsent          ----  ----      ----            ----      ----
+showcase.historicalshowcasecase         ----  ----      ----            ----      ----
+showcase.historicalthemetag             ----  ----      ----            ----      ----
+showcase.nameconsent                    ----  ----      ----            v---      v---
+showcase.showcasecase                   ----  ----      ----            v---      v---
+showcase.themetag                       ----  ----      ----            v---      v---
 socialaccount.socialaccount             ----  ----      ----            ----      ----
 socialaccount.socialapp                 ----  ----      ----            ----      ----
 socialaccount.socialtoken               ----  ----      ----            ----      ----

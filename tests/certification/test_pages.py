@@ -147,8 +147,9 @@ def test_the_dashboard_counts_per_level_year_and_department(
     effect.worksheet.team.project.fiscal_year  # noqa: B018
     client.force_login(organiser)
     # session, user, groups; certifications; department at the time (people, their
-    # dated assignments, departments); effects; training (qualifications, courses)
-    with django_assert_max_num_queries(10):
+    # dated assignments, departments); effects; training (qualifications, courses);
+    # the showcase's 横展開の効果
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("certification:dashboard"))
     html = response.content.decode()
     row = response.context["table_rows"][0]
