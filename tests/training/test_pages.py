@@ -422,3 +422,98 @@ def test_an_unknown_requirement_key_is_refused_by_the_form():
         }
     )
     assert not form.is_valid()
+
+
+# --- the department at the time (issue 14: transfers) ---------------------------------------------
+
+
+@pytest.fixture
+def transferred(db):
+    """都市計画課 in FY2023 (a project then), デジタル戦略課 from 2024-04-01 (a project now)."""
+    from accounts.services.careers import transfer
+
+    city_planning = factories.DepartmentFactory(code="420", name="都市計画課")
+    digital = factories.DepartmentFactory(code="120", name="デジタル戦略課")
+    person = factories.UserFactory(department=city_planning, first_name="異動")
+    old = factories.TeamFactory(project=factories.ProjectFactory(fiscal_year=2023))
+    factories.MembershipFactory(team=old, user=person)
+    transfer(user=person, department=digital, on=datetime.date(2024, 4, 1))
+    new = factories.TeamFactory(project=factories.ProjectFactory(fiscal_year=2024))
+    factories.MembershipFactory(team=new, user=person)
+    person.refresh_from_db()
+    return person
+
+
+def test_the_journey_shows_the_department_at_the_time_of_a_project_before_a_transfer(
+    client, hr_admin, transferred
+):
+    client.force_login(hr_admin)
+    response = client.get(reverse("certification:journey", args=[transferred.pk]))
+    memberships = response.context["journey"].memberships
+    then = {m.project.fiscal_year: m.department_then for m in memberships}
+    assert then[2023].name == "都市計画課"
+    assert "当時の所属" in response.content.decode()
+
+
+def test_the_journey_shows_no_other_department_for_a_project_after_the_transfer(
+    client, hr_admin, transferred
+):
+    client.force_login(hr_admin)
+    response = client.get(reverse("certification:journey", args=[transferred.pk]))
+    memberships = response.context["journey"].memberships
+    then = {m.project.fiscal_year: m.department_then for m in memberships}
+    assert then[2024] is None
+
+
+def test_the_ledger_lists_the_departments_at_the_time_of_projects_other_than_the_current(
+    client, hr_admin, transferred
+):
+    client.force_login(hr_admin)
+    response = _ledger(client)
+    person = next(p for p in response.context["people"] if p.pk == transferred.pk)
+    assert person.departments_then == ["都市計画課"]
+
+
+def test_the_ledger_lists_no_department_at_the_time_for_someone_never_transferred(
+    client, hr_admin
+):
+    stayed = factories.UserFactory(first_name="在籍")
+    factories.MembershipFactory(user=stayed)
+    client.force_login(hr_admin)
+    response = _ledger(client)
+    assert next(p for p in response.context["people"] if p.pk == stayed.pk).departments_then == []
+
+
+def test_the_ledger_csv_has_the_departments_at_the_time_of_projects(client, hr_admin, transferred):
+    client.force_login(hr_admin)
+    body = _ledger(client, format="csv").content.decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(body)))
+    column = rows[0].index("プロジェクト参加時の所属")
+    assert next(r for r in rows if r[0] == transferred.employee_number)[column] == "都市計画課"
+
+
+def test_the_journey_and_the_ledger_read_the_departments_at_the_time_in_constant_queries(
+    client, hr_admin, transferred
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(hr_admin)
+    urls = (
+        reverse("certification:journey", args=[transferred.pk]),
+        reverse("certification:talent_ledger"),
+    )
+    before = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        before.append(len(ctx))
+    for year in (2019, 2020, 2021):
+        team = factories.TeamFactory(project=factories.ProjectFactory(fiscal_year=year))
+        factories.MembershipFactory(team=team, user=transferred)
+        other = factories.UserFactory()
+        factories.MembershipFactory(team=team, user=other)
+    for url, small in zip(urls, before, strict=True):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        assert len(ctx) <= small
