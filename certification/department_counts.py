@@ -21,6 +21,18 @@ def year_end(fiscal_year: int) -> datetime.date:
     return datetime.date(fiscal_year + 1, 3, 31)
 
 
+def departments_at_year_end(pairs) -> dict[tuple[int, int], Department | None]:
+    """{(user_id, fiscal_year): the department on that 年度's 3月31日} for many pairs: the
+    one rule of "at the time" for the dashboard, the DX journey and the 人材台帳 (three
+    queries whatever the number of pairs)."""
+    pairs = set(pairs)
+    at = departments_on({(user_id, year_end(year)) for user_id, year in pairs})
+    departments = Department.objects.in_bulk({d for d in at.values() if d is not None})
+    return {
+        (user_id, year): departments.get(at[user_id, year_end(year)]) for user_id, year in pairs
+    }
+
+
 def certified_counts_at_the_time() -> list[dict]:
     """Held certifications per level × 年度 × department at the time, shaped like
     `selectors.certified_counts` (so `selectors.certified_table` takes either)."""

@@ -79,6 +79,7 @@ LEDGER_HEADER = (
     gettext_lazy("研修受講数"),
     gettext_lazy("研修時間"),
     gettext_lazy("プロジェクト参加数"),
+    gettext_lazy("プロジェクト参加時の所属"),
 )
 
 
@@ -95,6 +96,7 @@ def _ledger_rows(people):
             p.course_count,
             float(p.course_hours),
             p.project_count,
+            "、".join(p.departments_then),
         ]
 
 

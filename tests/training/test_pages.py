@@ -474,9 +474,7 @@ def test_the_ledger_lists_the_departments_at_the_time_of_projects_other_than_the
     assert person.departments_then == ["都市計画課"]
 
 
-def test_the_ledger_lists_no_department_at_the_time_for_someone_never_transferred(
-    client, hr_admin
-):
+def test_the_ledger_lists_no_department_at_the_time_for_someone_never_transferred(client, hr_admin):
     stayed = factories.UserFactory(first_name="在籍")
     factories.MembershipFactory(user=stayed)
     client.force_login(hr_admin)
