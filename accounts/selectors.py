@@ -121,6 +121,20 @@ def departments_on(pairs) -> dict[tuple[int, object], int | None]:
     return found
 
 
+def departments_at_year_end(pairs) -> dict[tuple[int, int], Department | None]:
+    """{(user_id, fiscal_year): the department on that 年度's last day (3月31日)} for many
+    pairs: the one rule of "the department at the time" (decision 0023) for the
+    certification dashboard, the DX journey, the 人材台帳 and the training counts (three
+    queries whatever the number of pairs)."""
+    from .fiscal import fiscal_year_bounds
+
+    pairs = set(pairs)
+    end = {year: fiscal_year_bounds(year)[1] for _user_id, year in pairs}
+    at = departments_on({(user_id, end[year]) for user_id, year in pairs})
+    departments = Department.objects.in_bulk({d for d in at.values() if d is not None})
+    return {(user_id, year): departments.get(at[user_id, end[year]]) for user_id, year in pairs}
+
+
 def department_history(user: User) -> list:
     """The person's recorded periods, oldest first (one query)."""
     return list(user.department_assignments.select_related("department"))

@@ -11,26 +11,14 @@ April transfer (decision 0023). Three queries whatever the number of certificati
 import datetime
 from collections import Counter
 
-from accounts.models import Department
-from accounts.selectors import departments_on
+from accounts.fiscal import fiscal_year_bounds
+from accounts.selectors import departments_at_year_end
 
 from .models import Certification
 
 
 def year_end(fiscal_year: int) -> datetime.date:
-    return datetime.date(fiscal_year + 1, 3, 31)
-
-
-def departments_at_year_end(pairs) -> dict[tuple[int, int], Department | None]:
-    """{(user_id, fiscal_year): the department on that 年度's 3月31日} for many pairs: the
-    one rule of "at the time" for the dashboard, the DX journey and the 人材台帳 (three
-    queries whatever the number of pairs)."""
-    pairs = set(pairs)
-    at = departments_on({(user_id, year_end(year)) for user_id, year in pairs})
-    departments = Department.objects.in_bulk({d for d in at.values() if d is not None})
-    return {
-        (user_id, year): departments.get(at[user_id, year_end(year)]) for user_id, year in pairs
-    }
+    return fiscal_year_bounds(fiscal_year)[1]
 
 
 def certified_counts_at_the_time() -> list[dict]:
@@ -41,12 +29,10 @@ def certified_counts_at_the_time() -> list[dict]:
             "user_id", "level", "fiscal_year"
         )
     )
-    at = departments_on({(user_id, year_end(year)) for user_id, _level, year in held})
-    departments = Department.objects.in_bulk({d for d in at.values() if d is not None})
-    counts = Counter((level, year, at[user_id, year_end(year)]) for user_id, level, year in held)
+    at = departments_at_year_end({(user_id, year) for user_id, _level, year in held})
+    counts = Counter((level, year, at[user_id, year]) for user_id, level, year in held)
     rows = []
-    for (level, year, department_id), count in counts.items():
-        department = departments.get(department_id)
+    for (level, year, department), count in counts.items():
         rows.append(
             {
                 "level": level,

@@ -207,7 +207,7 @@ def dashboard(request):
         "y_label": _("認定者数（人）"),
     }
     effects = selectors.measured_effects_by_year()
-    training = training_selectors.training_table()
+    training = training_selectors.training_table(at_the_time=not by_current)
     # 横展開の効果: adopted cases' measured effects (the showcase app's one selector).
     adoption_effects = showcase_selectors.adoption_effects()
     return render(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import departments_at_year_end
 
 from .models import (
     COURSE_PREFIX,
@@ -187,30 +188,40 @@ def _fiscal_year_of(field: str):
     )
 
 
-def training_table() -> dict:
+def training_table(*, at_the_time: bool = False) -> dict:
     """Verified qualifications (by the 年度 obtained) and completed courses with their
-    hours (by the course's 年度), per 年度 × 所属 (two aggregate queries)."""
+    hours (by the course's 年度), per 年度 × 所属: the current one (two aggregate
+    queries), or with `at_the_time` the one on 3月31日 of that 年度, the dashboard's rule
+    (decision 0023; five queries)."""
+    fields = ("person",) if at_the_time else ()
+    group = (
+        {}
+        if at_the_time
+        else {
+            "department": F("person__department__name"),
+            "department_code": F("person__department__code"),
+        }
+    )
     quals = (
         QualificationRecord.objects.filter(status=Review.VERIFIED)
         .annotate(fy=_fiscal_year_of("obtained_on"))
-        .values(
-            "fy",
-            department=F("person__department__name"),
-            department_code=F("person__department__code"),
-        )
+        .values("fy", *fields, **group)
         .annotate(count=Count("id"))
         .order_by()
     )
     courses = (
         CourseRecord.objects.filter(status=Review.VERIFIED)
-        .values(
-            fy=F("course__fiscal_year"),
-            department=F("person__department__name"),
-            department_code=F("person__department__code"),
-        )
+        .values(*fields, fy=F("course__fiscal_year"), **group)
         .annotate(count=Count("id"), hours=Sum("course__hours"))
         .order_by()
     )
+    quals, courses = list(quals), list(courses)
+    if at_the_time:
+        at = departments_at_year_end({(r["person"], r["fy"]) for r in quals + courses})
+        for row in quals + courses:
+            department = at[row["person"], row["fy"]]
+            row["department"] = department.name if department else None
+            row["department_code"] = department.code if department else None
     no_department = gettext("（所属なし）")
     cells: dict[tuple, dict] = defaultdict(lambda: {"qualifications": 0, "courses": 0, "hours": 0})
     for row in quals:

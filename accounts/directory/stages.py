@@ -17,4 +17,3 @@ class AuthenticateStage(AllauthAuthenticateStage):
         if by_idp:
             return False
         return super()._should_handle(request)
-

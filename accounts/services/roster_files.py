@@ -219,5 +219,3 @@ def _read_xlsx(content: bytes) -> list[list]:
 
 
 # --- validating and importing -----------------------------------------------------------
-
-

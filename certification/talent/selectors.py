@@ -21,11 +21,11 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Department, User
 from accounts.roles import Role
+from accounts.selectors import departments_at_year_end
 from projects.models import Membership
 from training import selectors as training_selectors
 from training.models import CourseRecord, Qualification, QualificationRecord, Review
 
-from ..department_counts import departments_at_year_end
 from ..models import Certification, Level
 
 

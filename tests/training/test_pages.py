@@ -515,3 +515,19 @@ def test_the_journey_and_the_ledger_read_the_departments_at_the_time_in_constant
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
         assert len(ctx) <= small
+
+
+def test_the_training_counts_follow_the_department_at_the_time_of_the_course(transferred):
+    course = factories.CourseFactory(fiscal_year=2023, hours=3)
+    factories.CourseRecordFactory(person=transferred, course=course, status=Review.VERIFIED)
+    rows = selectors.training_table(at_the_time=True)["rows"]
+    assert [(r["fiscal_year"], r["department"], r["hours"]) for r in rows] == [
+        (2023, "都市計画課", 3)
+    ]
+
+
+def test_the_training_counts_by_the_current_department_on_request(transferred):
+    course = factories.CourseFactory(fiscal_year=2023, hours=3)
+    factories.CourseRecordFactory(person=transferred, course=course, status=Review.VERIFIED)
+    rows = selectors.training_table()["rows"]
+    assert [(r["fiscal_year"], r["department"]) for r in rows] == [(2023, "デジタル戦略課")]
