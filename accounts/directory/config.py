@@ -24,7 +24,8 @@ ROSTER_FIELDS = (
 MAPPABLE_ROLES = ("staff", "executive", "organiser", "hr_admin")
 
 AD_USER_FILTER = (
-    "(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+    "(&(objectCategory=person)(objectClass=user)"
+    "(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
 )
 AD_ATTRIBUTES = (
     "last_name=sn,first_name=givenName,last_name_kana=msDS-PhoneticLastName,"
@@ -125,7 +126,9 @@ def ldap_settings(env: Mapping[str, str]) -> dict:
             group_filter, group_type = "(objectClass=groupOfNames)", GroupOfNamesType()
         else:
             raise ConfigError("LDAP_GROUP_TYPE must be active_directory or group_of_names")
-        values["AUTH_LDAP_GROUP_SEARCH"] = LDAPSearch(group_base, ldap.SCOPE_SUBTREE, group_filter)
+        values["AUTH_LDAP_GROUP_SEARCH"] = LDAPSearch(
+            group_base, ldap.SCOPE_SUBTREE, group_filter
+        )
         values["AUTH_LDAP_GROUP_TYPE"] = group_type
     return values
 

@@ -41,6 +41,7 @@ SAML_LIFETIME_KEY = "_assertion_seconds"
 REPLAYED = _("この認証応答は既に使われています。もう一度ログインしてください。")
 
 
+
 @dataclass(frozen=True)
 class Identity:
     """What the identity provider says about the person, whichever protocol it used."""

@@ -17,3 +17,4 @@ class AuthenticateStage(AllauthAuthenticateStage):
         if by_idp:
             return False
         return super()._should_handle(request)
+

@@ -219,3 +219,5 @@ def _read_xlsx(content: bytes) -> list[list]:
 
 
 # --- validating and importing -----------------------------------------------------------
+
+
