@@ -286,3 +286,25 @@ def test_the_demo_shows_an_april_transfer_and_a_reissued_certificate(
     reissue = CertificateReissue.objects.get(certification__user__employee_number="20007")
     assert (reissue.holder_name, reissue.new_holder_name) == ("高橋 由紀", "小林 由紀")
     assert User.objects.get(employee_number="20007").full_name == "小林 由紀"
+
+
+def test_the_demo_journey_and_ledger_show_the_old_department_of_the_transferred_person(
+    django_capture_on_commit_callbacks,
+):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from certification.talent import selectors as talent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    moved = User.objects.get(employee_number="20009")
+    then = {
+        m.department_then.name for m in talent.journey_of(moved).memberships if m.department_then
+    }
+    assert then == {"都市計画課"}
+    ledger = next(p for p in talent.ledger() if p.pk == moved.pk)
+    assert ledger.departments_then == ["都市計画課"]
