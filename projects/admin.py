@@ -14,7 +14,17 @@ from accounts.admin import (
     SafeActionsMixin,
 )
 
-from .models import Attendance, MeasuredEffect, Membership, Project, Team, Worksheet, Workshop
+from .models import (
+    ActivityLog,
+    Attendance,
+    HoursNotice,
+    MeasuredEffect,
+    Membership,
+    Project,
+    Team,
+    Worksheet,
+    Workshop,
+)
 
 
 @admin.register(Project)
@@ -93,3 +103,23 @@ class WorkshopAdmin(SafeActionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("topic", "project__title")
     list_select_related = ("project",)
     inlines = [AttendanceInline]
+
+
+# --- activity hours (issue 12): entries are written by their author on the hours page ---
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("worked_on", "user", "team", "project", "hours", "note")
+    list_filter = ("project__fiscal_year",)
+    search_fields = ("user__employee_number", "user__last_name", "team__name", "note")
+    list_select_related = ("user", "team", "project")
+    date_hierarchy = "worked_on"
+
+
+@admin.register(HoursNotice)
+class HoursNoticeAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("week_starts_on", "user", "project", "hours", "cap", "sent_at")
+    list_filter = ("project__fiscal_year",)
+    search_fields = ("user__employee_number", "user__last_name")
+    list_select_related = ("user", "project")

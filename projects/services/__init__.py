@@ -16,13 +16,19 @@ Services that depend on "today" (the recruitment window) take an optional keywor
 `today`; the default is `timezone.localdate()`. The demo passes past dates explicitly.
 
 A package split by what a reader looks for: `projects`, `teams`, `memberships`,
-`worksheets`, `workshops`, the recruitment rules in `eligibility`, shared helpers in
+`worksheets`, `workshops`, activity `hours`, the recruitment rules in `eligibility`, shared helpers in
 `_common`. Callers import from `projects.services`; the names below are its public face.
 """
 
 from __future__ import annotations
 
 from .eligibility import check_eligible, check_recruitment_open, recruitment_is_open
+from .hours import (
+    activity_log_create,
+    activity_log_delete,
+    activity_log_update,
+    hours_notices_send,
+)
 from .memberships import (
     membership_apply,
     membership_approve,
@@ -51,10 +57,14 @@ __all__ = [
     "PROJECT_FIELDS",
     "TRANSITIONS",
     "WORKSHEET_FIELDS",
+    "activity_log_create",
+    "activity_log_delete",
+    "activity_log_update",
     "attendance_record",
     "check_can_edit_worksheet",
     "check_eligible",
     "check_recruitment_open",
+    "hours_notices_send",
     "measured_effect_add",
     "measured_effect_delete",
     "measured_effect_update",

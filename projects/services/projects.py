@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ PROJECT_FIELDS = (
     "team_size_min",
     "team_size_max",
     "coaching_vendor",
+    "weekly_hours_cap",
 )
 
 
@@ -47,6 +49,7 @@ def project_create(
     team_size_min: int = 3,
     team_size_max: int = 5,
     coaching_vendor: str = "",
+    weekly_hours_cap: Decimal | None = None,
 ) -> Project:
     """Create a project in draft. Staff do not see it until it is opened for recruitment."""
     project = Project(
@@ -59,6 +62,7 @@ def project_create(
         team_size_min=team_size_min,
         team_size_max=team_size_max,
         coaching_vendor=coaching_vendor,
+        weekly_hours_cap=weekly_hours_cap,
         created_by=by,
     )
     _full_clean(project)

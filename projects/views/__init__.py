@@ -2,6 +2,15 @@
 service call changes things, a message says what happened. Refusals (`ProjectError`)
 become `messages.error` and change nothing."""
 
+from .hours import (
+    hours_delete,
+    hours_edit,
+    hours_mine,
+    hours_staff,
+    organiser_hours,
+    organiser_hours_export_csv,
+    organiser_hours_export_xlsx,
+)
 from .organiser import (
     organiser_attendance,
     organiser_membership_approve,
@@ -34,11 +43,18 @@ __all__ = [
     "effect_add",
     "effect_delete",
     "effect_edit",
+    "hours_delete",
+    "hours_edit",
+    "hours_mine",
+    "hours_staff",
     "membership_apply",
     "membership_withdraw",
     "my_attendance",
     "my_projects",
     "organiser_attendance",
+    "organiser_hours",
+    "organiser_hours_export_csv",
+    "organiser_hours_export_xlsx",
     "organiser_membership_approve",
     "organiser_membership_reject",
     "organiser_project_create",

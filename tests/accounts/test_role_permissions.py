@@ -49,12 +49,16 @@ evaluations.reminderlog                 ----  ----      ----            v---    
 evaluations.reportmeeting               ----  ----      ----            v---      v---
 evaluations.rubric                      ----  ----      ----            v---      v---
 mfa.authenticator                       ----  ----      ----            ----      ----
+projects.activitylog                    ----  ----      ----            v---      v---
 projects.attendance                     ----  ----      ----            v---      v---
+projects.historicalactivitylog          ----  ----      ----            ----      ----
+projects.historicalhoursnotice          ----  ----      ----            ----      ----
 projects.historicalmeasuredeffect       ----  ----      ----            ----      ----
 projects.historicalmembership           ----  ----      ----            ----      ----
 projects.historicalproject              ----  ----      ----            ----      ----
 projects.historicalteam                 ----  ----      ----            ----      ----
 projects.historicalworksheet            ----  ----      ----            ----      ----
+projects.hoursnotice                    ----  ----      ----            v---      v---
 projects.measuredeffect                 ----  ----      ----            v---      v---
 projects.membership                     ----  ----      ----            v---      v---
 projects.project                        ----  ----      ----            v---      v---

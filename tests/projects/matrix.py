@@ -6,9 +6,11 @@ recruiting (with a proposed team) and a draft project.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
+from projects import services
 from projects.models import Project, Team
 from tests import factories
 from tests.matrix import VIEW, Row, expect
@@ -38,6 +40,35 @@ def extend(world):
     factories.MembershipFactory(team=world.proposed_team, role="leader", status="applied")
     world.draft = factories.ProjectFactory(
         fiscal_year=today.year + 1, title="準備中のプロジェクト", status=Project.Status.DRAFT
+    )
+    extend_hours(world)
+
+
+#: A Monday of the shared project's year (FY2024), and the cap of its weeks.
+HOURS_WEEK = datetime.date(2024, 5, 27)  # the workshop's week (Saturday 1 June)
+HOURS_CAP = Decimal(4)
+
+
+def extend_hours(world):
+    """Activity hours (issue 12): a cap of 4 h a week on the shared project; the member
+    attended a workshop (2 h) and logged 2.5 h the same week (over the cap: a notice),
+    and 3 h in the next week (near the cap)."""
+    Project.objects.filter(pk=world.project.pk).update(weekly_hours_cap=HOURS_CAP)
+    world.project.weekly_hours_cap = HOURS_CAP
+    factories.AttendanceFactory(workshop=world.workshop, user=world.member, attended=True)
+    world.activity_log = services.activity_log_create(
+        by=world.member,
+        team=world.team,
+        worked_on=HOURS_WEEK + datetime.timedelta(days=2),
+        hours=Decimal("2.5"),
+        note="業務フローの聞き取り",
+    )
+    services.activity_log_create(
+        by=world.member,
+        team=world.team,
+        worked_on=HOURS_WEEK + datetime.timedelta(days=7),
+        hours=Decimal(3),
+        note="ワークシートの作成",
     )
 
 
@@ -87,6 +118,30 @@ ROWS: list[Row] = [
     ),
     Row("projects:effect_edit", TEAM_ONLY, kwargs=pk("effect")),
     Row("projects:effect_delete", TEAM_ONLY_POST, kwargs=pk("effect"), method="post"),
+    # --- activity hours (issue 12) ---
+    Row("projects:hours_mine", STAFF_PAGE, query="?fiscal_year=2024"),
+    Row(
+        "projects:hours_edit",
+        expect(404, anonymous=302, external_expert=403, member=200),
+        kwargs=pk("activity_log"),
+        note="only the entry's author",
+    ),
+    Row(
+        "projects:hours_delete",
+        expect(404, anonymous=302, external_expert=403, member=302),
+        kwargs=pk("activity_log"),
+        method="post",
+        note="only the entry's author",
+    ),
+    Row(
+        "projects:hours_staff",
+        expect(403, anonymous=302, department_head=200, executive=200),
+        query="?fiscal_year=2024",
+        note="所属長 only (by the roster); the executive heads their own 部 in the world",
+    ),
+    Row("projects:organiser_hours", ORGANISER_PAGE, query="?fiscal_year=2024"),
+    Row("projects:organiser_hours_export_csv", ORGANISER_PAGE, query="?fiscal_year=2024"),
+    Row("projects:organiser_hours_export_xlsx", ORGANISER_PAGE, query="?fiscal_year=2024"),
     # --- organiser pages ---
     Row("projects:organiser_project_list", ORGANISER_PAGE),
     Row("projects:organiser_project_create", ORGANISER_PAGE),
@@ -131,5 +186,14 @@ ROWS: list[Row] = [
 
 ADMIN_MODELS = {
     f"projects.{model}": (VIEW, VIEW)
-    for model in ("project", "team", "membership", "worksheet", "measuredeffect", "workshop")
+    for model in (
+        "project",
+        "team",
+        "membership",
+        "worksheet",
+        "measuredeffect",
+        "workshop",
+        "activitylog",
+        "hoursnotice",
+    )
 }
