@@ -132,20 +132,29 @@ def hours_delete(request, pk):
     return redirect("projects:hours_mine")
 
 
+def _programme_year(request):
+    """The year filter of the 所属長's and the organiser's pages: by default the newest
+    year with logged hours."""
+    years = hours.hours_fiscal_years()
+    default = hours.default_hours_year() or fiscal_year_of()
+    if years and default not in years:
+        default = years[0]
+    return _year_form(request, years, default)
+
+
 @staff_required
 @require_GET
 def hours_staff(request):
     """The 所属長's page: their staff's hours per project and week (their own 課 only)."""
     if not is_department_head(request.user):
         raise PermissionDenied
-    years = hours.hours_fiscal_years()
-    year_form, year = _year_form(request, years, years[0] if years else fiscal_year_of())
+    year_form, year = _programme_year(request)
     departments, weeks = hours.staff_weeks(request.user, fiscal_year=year)
     return render(
         request,
         "projects/hours_staff.html",
         {
-            "year_form": year_form if years else None,
+            "year_form": year_form,
             "year": year,
             "departments": departments,
             "weeks": weeks,
@@ -157,18 +166,10 @@ def hours_staff(request):
 # --- the organiser -----------------------------------------------------------------------
 
 
-def _organiser_year(request):
-    years = hours.hours_fiscal_years()
-    default = hours.default_hours_year() or fiscal_year_of()
-    if years and default not in years:
-        default = years[0]
-    return _year_form(request, years, default)
-
-
 @organiser_required
 @require_GET
 def organiser_hours(request):
-    year_form, year = _organiser_year(request)
+    year_form, year = _programme_year(request)
     data = hours.programme_hours(fiscal_year=year)
     return render(
         request,
@@ -245,7 +246,7 @@ def _audit_export(request, year, fmt) -> None:
 @organiser_required
 @require_GET
 def organiser_hours_export_csv(request):
-    _form, year = _organiser_year(request)
+    _form, year = _programme_year(request)
     title, header, rows = _export_sheets(year)[0]
     _audit_export(request, year, "csv")
     return csv_response(header=header, rows=rows, filename=f"activity-hours-{year}.csv")
@@ -254,7 +255,7 @@ def organiser_hours_export_csv(request):
 @organiser_required
 @require_GET
 def organiser_hours_export_xlsx(request):
-    _form, year = _organiser_year(request)
+    _form, year = _programme_year(request)
     sheets = _export_sheets(year)
     _audit_export(request, year, "xlsx")
     return xlsx_response(sheets=sheets, filename=f"activity-hours-{year}.xlsx")

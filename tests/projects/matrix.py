@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from projects import services
-from projects.models import Project, Team
+from projects.models import ActivityLog, Project, Team
 from tests import factories
 from tests.matrix import VIEW, Row, expect
 
@@ -69,6 +69,40 @@ def extend_hours(world):
         worked_on=HOURS_WEEK + datetime.timedelta(days=7),
         hours=Decimal(3),
         note="ワークシートの作成",
+    )
+
+
+def grow_hours(world, *, teams: int) -> None:
+    """More activity hours for the constant-query test: new teams of the shared project
+    whose members (colleagues of the member, so the 所属長 sees them too, and people of
+    other departments) log hours in two weeks and attend the workshop; the member logs
+    another week."""
+    for index in range(teams):
+        team = factories.TeamFactory(project=world.project)
+        for department in (world.member.department, None):
+            person = (
+                factories.UserFactory(department=department)
+                if department
+                else factories.UserFactory()
+            )
+            factories.MembershipFactory(team=team, user=person)
+            factories.AttendanceFactory(workshop=world.workshop, user=person, attended=True)
+            for week in (0, 7):
+                ActivityLog.objects.create(
+                    user=person,
+                    team=team,
+                    project=world.project,
+                    worked_on=HOURS_WEEK + datetime.timedelta(days=week + 1),
+                    hours=Decimal(index + 1),
+                    note="活動",
+                )
+    ActivityLog.objects.create(
+        user=world.member,
+        team=world.team,
+        project=world.project,
+        worked_on=HOURS_WEEK + datetime.timedelta(days=14 + teams),
+        hours=Decimal(1),
+        note="活動",
     )
 
 
