@@ -50,7 +50,7 @@ from django.utils import timezone
 from accounts import demo as accounts_demo
 from accounts.models import Department, User
 
-from . import services
+from . import demo_hours, services
 from .models import Membership, Project, Team
 
 ORGANISER = "10001"
@@ -326,6 +326,7 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
         team_size_min=3,
         team_size_max=5,
         coaching_vendor=VENDOR,
+        weekly_hours_cap=demo_hours.WEEKLY_CAP,
     )
     services.project_transition(project=project, to=Project.Status.RECRUITING, by=organiser)
     teams: list[tuple[TeamSpec, Team]] = []
@@ -361,6 +362,7 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
                 after=Decimal(after),
                 order=order,
             )
+    demo_hours.seed_hours(project, people)
     members = list(
         Membership.objects.filter(project=project, status=Membership.Status.APPROVED)
         .order_by("user__employee_number")
@@ -390,6 +392,7 @@ def seed() -> dict[str, int]:
     accounts_demo.seed_people()
     organiser = User.objects.get(employee_number=ORGANISER)
     numbers = {n for spec in YEARS for t in spec.teams for n in (t.leader, *t.members)}
+    numbers |= {entry[0] for entries in demo_hours.HOURS.values() for entry in entries}
     people = {u.employee_number: u for u in User.objects.filter(employee_number__in=numbers)}
     depts = {d.code: d for d in Department.objects.all()}
     created = {"projects": 0}

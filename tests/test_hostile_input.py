@@ -448,7 +448,8 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"attended": many([w.member.pk, w.leader.pk, w.staff.pk, w.applicant.user_id])},
         kwargs=_pk("workshop"),
-        writes=("projects.Attendance",),
+        # A workshop counts in its week's activity hours: it may push a week over the cap.
+        writes=("projects.Attendance", "projects.HoursNotice"),
         odd=lambda w: [{"attended": [w.member.pk, w.leader.pk]}],
     ),
     # --- evaluations: raters and staff ---

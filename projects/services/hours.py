@@ -108,9 +108,10 @@ def _save(log: ActivityLog, *, by: User) -> None:
         raise InvalidData(_("時間は0.5〜24時間、0.5時間単位で入力してください。")) from error
 
 
-def _note_over_cap(*, user_id: int, project: Project, day: datetime.date) -> HoursNotice | None:
+def note_over_cap(*, user_id: int, project: Project, day: datetime.date) -> HoursNotice | None:
     """If the week of `day` is now over the project's cap and no notice exists for that
-    person × project × week, record one and mail the 所属長 after the commit."""
+    person × project × week, record one and mail the 所属長 after the commit. Called by
+    the entry services and by `attendance_record` (a workshop counts in its week)."""
     cap = project.weekly_hours_cap
     if cap is None:
         return None
@@ -159,7 +160,7 @@ def activity_log_create(
         )
         _check_day_total(user=by, worked_on=worked_on, hours=hours)
         _save(log, by=by)
-        _note_over_cap(user_id=by.pk, project=project, day=worked_on)
+        note_over_cap(user_id=by.pk, project=project, day=worked_on)
     return log
 
 
@@ -196,7 +197,7 @@ def activity_log_update(
         _check_day_total(user=by, worked_on=worked_on, hours=hours, exclude=locked.pk)
         locked.worked_on, locked.hours, locked.note = worked_on, hours, note
         _save(locked, by=by)
-        _note_over_cap(user_id=by.pk, project=locked.project, day=worked_on)
+        note_over_cap(user_id=by.pk, project=locked.project, day=worked_on)
     return locked
 
 

@@ -244,6 +244,18 @@ def test_a_week_going_over_mails_the_head_once(world, django_capture_on_commit_c
     assert "令和6年6月3日" in mail.outbox[0].body
 
 
+def test_an_attended_workshop_that_pushes_the_week_over_makes_a_notice(world):
+    log(world, hours="3")
+    workshop = factories.WorkshopFactory(project=world.project, held_on=MONDAY, hours=Decimal(2))
+    organiser = factories.UserFactory(roles=[Role.STAFF, Role.ORGANISER])
+
+    services.attendance_record(workshop=workshop, by=organiser, attended_user_ids=[])
+    assert not HoursNotice.objects.exists()
+    services.attendance_record(workshop=workshop, by=organiser, attended_user_ids=[world.member.pk])
+
+    assert HoursNotice.objects.get().hours == Decimal(5)
+
+
 def test_the_notice_is_queued_only_after_the_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         log(world, hours="5")
