@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from accounts.fiscal import date_label
 from accounts.models import Department, User
@@ -37,7 +38,8 @@ def week_start(day: datetime.date) -> datetime.date:
 def week_label(starts_on: datetime.date) -> str:
     """令和8年11月30日〜令和8年12月6日 (30 Nov 2026 – 6 Dec 2026 in English)."""
     ends_on = starts_on + datetime.timedelta(days=6)
-    return f"{date_label(starts_on)}〜{date_label(ends_on)}"
+    dash = " – " if (get_language() or "ja").startswith("en") else "〜"
+    return f"{date_label(starts_on)}{dash}{date_label(ends_on)}"
 
 
 def is_over(total: Decimal, cap: Decimal | None) -> bool:

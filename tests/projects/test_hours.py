@@ -221,6 +221,25 @@ def test_the_week_label_is_a_wareki_date_range():
     assert selectors_hours.week_label(MONDAY) == "令和6年6月3日〜令和6年6月9日"
 
 
+def test_the_week_label_in_english_is_a_plain_date_range():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert selectors_hours.week_label(MONDAY) == "3 Jun 2024 – 9 Jun 2024"
+
+
+def test_the_member_page_reads_in_english(client, world):
+    log(world, hours="5")
+    client.force_login(world.member)
+    client.cookies["django_language"] = "en"
+
+    text = client.get(reverse("projects:hours_mine")).content.decode()
+
+    assert "Activity hours" in text
+    assert "Over the cap" in text
+    assert "3 Jun 2024 – 9 Jun 2024" in text
+
+
 # --- the notice to the 所属長 ---------------------------------------------------------------
 
 
