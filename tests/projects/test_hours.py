@@ -407,3 +407,29 @@ def test_the_xlsx_export_has_three_sheets_and_no_formula(client, world):
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
+
+
+def test_the_organiser_sets_the_weekly_cap_on_the_project_form_and_staff_see_it(client, world):
+    organiser = factories.UserFactory(roles=[Role.STAFF, Role.ORGANISER])
+    client.force_login(organiser)
+    project = world.project
+    data = {
+        "fiscal_year": project.fiscal_year,
+        "title": project.title,
+        "description": "",
+        "recruitment_starts_on": project.recruitment_starts_on.isoformat(),
+        "recruitment_ends_on": project.recruitment_ends_on.isoformat(),
+        "max_grade": project.max_grade,
+        "team_size_min": project.team_size_min,
+        "team_size_max": project.team_size_max,
+        "coaching_vendor": "",
+        "weekly_hours_cap": "6.5",
+    }
+
+    client.post(reverse("projects:organiser_project_edit", kwargs={"pk": project.pk}), data)
+
+    project.refresh_from_db()
+    assert project.weekly_hours_cap == Decimal("6.5")
+    client.force_login(world.member)
+    detail = client.get(reverse("projects:project_detail", kwargs={"pk": project.pk}))
+    assert "週 6.5 時間" in detail.content.decode()
