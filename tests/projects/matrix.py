@@ -55,7 +55,9 @@ def extend_hours(world):
     and 3 h in the next week (near the cap)."""
     Project.objects.filter(pk=world.project.pk).update(weekly_hours_cap=HOURS_CAP)
     world.project.weekly_hours_cap = HOURS_CAP
-    factories.AttendanceFactory(workshop=world.workshop, user=world.member, attended=True)
+    factories.AttendanceFactory(
+        workshop=world.workshop, user=world.member, attended=True, recorded_by=world.organiser
+    )
     world.activity_log = services.activity_log_create(
         by=world.member,
         team=world.team,
@@ -86,7 +88,9 @@ def grow_hours(world, *, teams: int) -> None:
                 else factories.UserFactory()
             )
             factories.MembershipFactory(team=team, user=person)
-            factories.AttendanceFactory(workshop=world.workshop, user=person, attended=True)
+            factories.AttendanceFactory(
+                workshop=world.workshop, user=person, attended=True, recorded_by=world.organiser
+            )
             for week in (0, 7):
                 ActivityLog.objects.create(
                     user=person,
