@@ -5,6 +5,9 @@ in half-hour steps, a short note). Workshop (研修) hours are *not* copied here
 from `Attendance` (attended) × `Workshop.hours` in `projects.selectors_hours`, so a
 corrected attendance or workshop length shows at once and nothing can drift.
 
+Foreign keys name `projects.Project` and `projects.Team` by label: `projects.models`
+imports this module (so that Django registers its models), never the other way round.
+
 `HoursNotice` records that a person's week in a project went over the project's weekly
 cap (`Project.weekly_hours_cap`) and that their 所属長 were (or are to be) told: one row
 per person × project × ISO week (Monday), so the notice goes out once however many
@@ -20,8 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.fiscal import date_label, number_label
-
-from .models import Project, Team
 
 HOURS_STEP = Decimal("0.5")
 HOURS_MAX = Decimal(24)
@@ -40,11 +41,17 @@ class ActivityLog(models.Model):
         related_name="activity_logs",
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("チーム"), on_delete=models.PROTECT, related_name="activity_logs"
+        "projects.Team",
+        verbose_name=_("チーム"),
+        on_delete=models.PROTECT,
+        related_name="activity_logs",
     )
     # Repeats team.project so that weekly totals per project need no join.
     project = models.ForeignKey(
-        Project, verbose_name=_("プロジェクト"), on_delete=models.PROTECT, related_name="+"
+        "projects.Project",
+        verbose_name=_("プロジェクト"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     worked_on = models.DateField(_("活動日"))
     hours = models.DecimalField(_("時間"), max_digits=3, decimal_places=1)
@@ -89,7 +96,10 @@ class HoursNotice(models.Model):
         related_name="+",
     )
     project = models.ForeignKey(
-        Project, verbose_name=_("プロジェクト"), on_delete=models.PROTECT, related_name="+"
+        "projects.Project",
+        verbose_name=_("プロジェクト"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     week_starts_on = models.DateField(_("週（月曜日）"))
     hours = models.DecimalField(_("超過時の合計時間"), max_digits=5, decimal_places=1)

@@ -75,7 +75,8 @@ def test_an_executive_s_menu_starts_with_the_meetings_to_rate(client, executive)
     response = client.get(reverse("home"))
 
     assert _menu(response) == [
-        "報告会の評価", "BPRプロジェクト", "参加プロジェクト", "リーダーシップ評価", "わたしの認定"
+        "報告会の評価", "BPRプロジェクト", "参加プロジェクト", "活動時間", "リーダーシップ評価",
+        "わたしの認定",
     ]
     assert "職員向けページ" in response.content.decode()
 
