@@ -253,6 +253,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Over-cap activity-hours notices to the 所属長 still unsent (broker or SMTP was down).
+    "projects-hours-notices": {
+        "task": "projects.send_hours_notices",
+        "schedule": crontab(minute=45),
+    },
     # Reminder e-mails to raters who have not answered (idempotent: sent once per key).
     "evaluation-reminders": {
         "task": "evaluations.send_reminders",
