@@ -308,3 +308,16 @@ def test_the_demo_journey_and_ledger_show_the_old_department_of_the_transferred_
     assert then == {"都市計画課"}
     ledger = next(p for p in talent.ledger() if p.pk == moved.pk)
     assert ledger.departments_then == ["都市計画課"]
+
+
+def test_the_dashboard_training_counts_follow_the_switch(client, organiser, moved):
+    from training.models import Review
+
+    course = factories.CourseFactory(fiscal_year=2023)
+    factories.CourseRecordFactory(person=moved, course=course, status=Review.VERIFIED)
+    client.force_login(organiser)
+    url = reverse("certification:dashboard")
+    then = client.get(url).context["training"]["rows"]
+    now = client.get(url + "?by=current").context["training"]["rows"]
+    assert [r["department"] for r in then] == ["都市計画課"]
+    assert [r["department"] for r in now] == ["デジタル戦略課"]
