@@ -110,7 +110,11 @@ def organiser_project_transition(request, pk):
 
 def _team_action(request, pk, service, success):
     team = selectors.team_by_pk(pk)
-    _run(request, lambda: service(team=team, by=request.user), success % {"name": team.name})
+    _run(
+        request,
+        lambda: service(team=team, by=request.user, request=request),
+        success % {"name": team.name},
+    )
     return redirect("projects:organiser_project_manage", pk=team.project_id)
 
 
@@ -130,7 +134,7 @@ def _membership_action(request, pk, service, success):
     membership = selectors.membership_for_decision(pk)
     _run(
         request,
-        lambda: service(membership=membership, by=request.user),
+        lambda: service(membership=membership, by=request.user, request=request),
         success % {"name": membership.user.full_name},
     )
     return redirect("projects:organiser_project_manage", pk=membership.project_id)
