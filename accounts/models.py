@@ -238,6 +238,7 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_REJECT = "membership_reject", _("参加申請の却下")
     TEAM_APPROVE = "team_approve", _("チームの承認")
     TEAM_REJECT = "team_reject", _("チームの却下")
+    MEMBERSHIP_LEAVE_END = "membership_leave_end", _("メンバーの休止の終了日の記録")
 
 
 class AuditEntryQuerySet(models.QuerySet):
