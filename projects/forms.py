@@ -193,6 +193,13 @@ class LeaderChangeForm(_TeamMemberForm):
 TEAM_MEMBER_FORMS = {form.ACTION: form for form in (LeaveForm, EndForm, LeaderChangeForm)}
 
 
+class LeaveEndForm(NoNulFormMixin, forms.Form):
+    """Close an open-ended leave or shorten one: its new last day (one per leave on the
+    team page; the service checks the dates)."""
+
+    ends_on = forms.DateField(label=_("休止終了日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class HeadConsentForm(NoNulFormMixin, forms.Form):
     """The 所属長's decision: consent (with how the work is covered) or decline (with a
     reason). Which note is required depends on the decision; the service checks again."""

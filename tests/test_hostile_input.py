@@ -431,6 +431,14 @@ FORMS: dict[str, Form] = {
         examples=8,
         some_refused=False,
     ),
+    "projects:organiser_leave_end": Form(
+        "projects:organiser_leave_end",
+        "organiser",
+        lambda w: {"ends_on": date()},
+        kwargs=_pk("leave"),
+        writes=("projects.MembershipLeave", "accounts.AuditEntry"),
+        odd=lambda w: [{"ends_on": "2024-06-15"}],
+    ),
     "projects:organiser_attendance": Form(
         "projects:organiser_attendance",
         "organiser",

@@ -15,6 +15,7 @@ from ..exceptions import ProjectError
 from ..forms import (
     TEAM_MEMBER_FORMS,
     AttendanceForm,
+    LeaveEndForm,
     ProjectForm,
     WorkshopForm,
 )
@@ -266,6 +267,9 @@ def organiser_team_members(request, pk):
     for m in members:
         m.on_leave = any(leave.covers(today) for leave in m.leaves.all())
         m.has_ended = m.ended_on is not None and m.ended_on < today
+        for leave in m.leaves.all():
+            # open-ended or not over yet: the page offers to close or shorten it
+            leave.closable = leave.ends_on is None or leave.ends_on >= today
     return render(
         request,
         "projects/organiser_team_members.html",
@@ -278,3 +282,23 @@ def organiser_team_members(request, pk):
             "span": services.project_span(team.project),
         },
     )
+
+
+@organiser_required
+@require_POST
+def organiser_leave_end(request, pk):
+    """Close an open-ended leave or shorten one (from the team's members page)."""
+    leave = selectors.leave_for_end(pk)
+    form = LeaveEndForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.membership_leave_end(
+                leave=leave, ends_on=form.cleaned_data["ends_on"], by=request.user, request=request
+            ),
+            _("%(name)s さんの休止終了日を記録しました。")
+            % {"name": leave.membership.user.full_name},
+        )
+    else:
+        messages.error(request, _("休止終了日を正しく入力してください。"))
+    return redirect("projects:organiser_team_members", pk=leave.membership.team_id)
