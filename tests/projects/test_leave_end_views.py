@@ -78,3 +78,9 @@ def test_a_missing_date_is_refused_in_japanese(client, organiser, team):
 
 def test_a_get_is_not_allowed(client, organiser, team):
     assert client.get(end_url(leave_of(team))).status_code == 405
+
+
+def test_an_organiser_in_the_team_is_offered_no_end_form(client, organiser, team):
+    leave = leave_of(team)
+    factories.MembershipFactory(team=team, user=organiser)
+    assert end_url(leave) not in page(client, team)
