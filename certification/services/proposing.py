@@ -70,13 +70,16 @@ def proposals(diff, outcomes, rows, teams) -> list[_Proposal]:
     return result
 
 
-def machine_lines(user_ids: list[int] | None):
-    """Pending and rejected machine proposals of `user_ids` (None: everyone), one query."""
+def machine_lines(user_ids: list[int] | None, id_range: tuple[int, int] | None = None):
+    """Pending and rejected machine proposals of `user_ids` (None: everyone; `id_range`:
+    only ids in [low, high)), one query."""
     qs = DecisionLine.objects.filter(
         kind__in=DecisionLine.MACHINE_KINDS, status__in=[LineStatus.PENDING, LineStatus.REJECTED]
     )
     if user_ids is not None:
         qs = qs.filter(user_id__in=user_ids)
+    if id_range is not None:
+        qs = qs.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
     return list(
         qs.only(
             "pk",

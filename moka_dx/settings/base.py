@@ -328,6 +328,10 @@ LEADERSHIP_ANONYMITY_THRESHOLD = env.int("LEADERSHIP_ANONYMITY_THRESHOLD", defau
 CERTIFICATION_PUBLISH_MODE = env.str("CERTIFICATION_PUBLISH_MODE", default="approval")
 if CERTIFICATION_PUBLISH_MODE not in ("approval", "automatic"):
     raise ImproperlyConfigured("CERTIFICATION_PUBLISH_MODE must be 'approval' or 'automatic'.")
+# The full recompute streams people by ranges of this many user ids (memory is bounded by
+# the range; "recompute everyone" from the admin queues one Celery task per range, so more
+# workers finish it sooner). 0: everyone in one pass.
+CERTIFICATION_RECOMPUTE_RANGE = env.int("CERTIFICATION_RECOMPUTE_RANGE", default=25000)
 # Four eyes: the HR admin who prepared a proposal does not approve it while another active
 # HR admin exists. On by default in production.
 CERTIFICATION_TWO_PERSON_RULE = env.bool("CERTIFICATION_TWO_PERSON_RULE", default=not DEBUG)
