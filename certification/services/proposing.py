@@ -18,7 +18,7 @@ from accounts.history import change_reason
 
 from .. import rules, selectors
 from ..models import DecisionBatch, DecisionLine
-from . import publishing
+from . import copy_rows, publishing
 
 Kind = DecisionLine.Kind
 LineStatus = DecisionLine.Status
@@ -130,6 +130,25 @@ def propose(new: list[_Proposal], supersede: list[int], data) -> dict[str, int]:
         batch._change_reason = change_reason("再計算による起案")
         batch.full_clean()
         batch.save()
+        if copy_rows.available(len(new)):  # PostgreSQL, many lines: COPY, same rows
+            copy_rows.create_with_history(
+                DecisionLine,
+                [
+                    {
+                        "batch_id": batch.pk,
+                        "user_id": p.user_id,
+                        "kind": p.kind,
+                        "level": p.level,
+                        "fiscal_year": p.fiscal_year,
+                        "certification_id": p.certification_id,
+                        "evidence": p.evidence,
+                        "reason": p.reason,
+                    }
+                    for p in new
+                ],
+                reason=change_reason("再計算による起案"),
+            )
+            return {"proposed": len(new), "superseded": superseded}
         lines = []
         for p in new:
             line = DecisionLine(

@@ -193,9 +193,9 @@ def _publish(diff: _Diff, teams, *, notify: bool) -> dict[str, int]:
         )
         for user_id, award in diff.create
     ]
-    created = publishing.publish(new, decided_on=timezone.localdate(), notify=notify)
+    created = publishing.publish_many(new, decided_on=timezone.localdate(), notify=notify)
     flagged, restored = publishing.set_flags(diff.flag, diff.restore)
-    return {"created": len(created), "flagged": flagged, "restored": restored}
+    return {"created": created, "flagged": flagged, "restored": restored}
 
 
 # --- the recompute ---------------------------------------------------------------------------

@@ -331,7 +331,7 @@ if CERTIFICATION_PUBLISH_MODE not in ("approval", "automatic"):
 # The full recompute streams people by ranges of this many user ids (memory is bounded by
 # the range; "recompute everyone" from the admin queues one Celery task per range, so more
 # workers finish it sooner). 0: everyone in one pass.
-CERTIFICATION_RECOMPUTE_RANGE = env.int("CERTIFICATION_RECOMPUTE_RANGE", default=25000)
+CERTIFICATION_RECOMPUTE_RANGE = env.int("CERTIFICATION_RECOMPUTE_RANGE", default=50000)
 # Four eyes: the HR admin who prepared a proposal does not approve it while another active
 # HR admin exists. On by default in production.
 CERTIFICATION_TWO_PERSON_RULE = env.bool("CERTIFICATION_TWO_PERSON_RULE", default=not DEBUG)
