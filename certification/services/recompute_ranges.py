@@ -44,12 +44,15 @@ COUNTS = ("created", "flagged", "restored", "proposed", "superseded")
 
 
 def plan(range_size: int) -> list[tuple[int, int]]:
-    """The ranges [low, high) covering every user id, `range_size` ids each (one query).
-    None if there is nobody."""
+    """The ranges [low, high) covering every user id, at most `range_size` ids each and
+    as equal as can be (one query). Empty if there is nobody."""
     bounds = User.objects.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return []
-    starts = list(range(bounds["low"], bounds["high"] + 1, range_size))
+    span = bounds["high"] + 1 - bounds["low"]
+    count = -(-span // range_size)
+    size = -(-span // count)
+    starts = list(range(bounds["low"], bounds["high"] + 1, size))
     ends = [*starts[1:], MAX_ID]
     starts[0] = 0
     return list(zip(starts, ends, strict=True))
