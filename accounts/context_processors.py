@@ -6,18 +6,25 @@ from . import permissions
 def roles(request):
     """What the navbar needs to show each role its own links."""
     user = getattr(request, "user", None)
+    can = {
+        "staff_pages": permissions.is_city_staff(user),
+        "rate": permissions.is_rater(user),
+        "organise": permissions.is_organiser(user),
+        "hr": permissions.is_hr_admin(user),
+        "programme_admin": permissions.is_programme_admin(user),
+        "admin": permissions.is_programme_admin(user)
+        or bool(user and user.is_authenticated and user.is_superuser),
+    }
     return {
         # The login page words the password form for the city's directory.
         "directory_ldap": settings.DIRECTORY_LDAP_ENABLED,
-        "can": {
-            "staff_pages": permissions.is_city_staff(user),
-            "rate": permissions.is_rater(user),
-            "organise": permissions.is_organiser(user),
-            "hr": permissions.is_hr_admin(user),
-            "programme_admin": permissions.is_programme_admin(user),
-            "admin": permissions.is_programme_admin(user)
-            or bool(user and user.is_authenticated and user.is_superuser),
-        }
+        "can": can,
+        # The navbar's links depend on these flags only (and the language): base.html
+        # caches them per flag set and language ({% cache %}), so a page does not
+        # reverse and translate them again. A new flag above is in the key by itself.
+        "nav_key": "auth:" + ",".join(sorted(k for k, v in can.items() if v))
+        if user is not None and user.is_authenticated
+        else "anonymous",
     }
 
 

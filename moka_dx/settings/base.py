@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "moka_dx.urls"
+# The benchmarks serve bench/urls.py (the portal plus a floor page); never set in production.
+ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="moka_dx.urls")
 WSGI_APPLICATION = "moka_dx.wsgi.application"
 
 TEMPLATES = [
@@ -104,7 +105,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Template fragments (the navbar's role links per role set and language): in each
+    # process's memory, so a page never waits on, or fails with, a cache server.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 # --- Directory sign-in (docs/decisions: directory sign-in) -------------------------------
