@@ -350,7 +350,7 @@ def bench_recompute(args) -> None:
             _child(url, "_reset", **mode)
         measured.append(_child(url, "_measure", **mode))
         print(f"in one process: {json.dumps(measured[-1])}", flush=True)
-    broker = {"CELERY_BROKER_URL": _broker_url(), "CELERY_QUEUE": "bench-recompute", **mode}
+    broker = {"CELERY_BROKER_URL": _broker_url(), "CELERY_QUEUE": f"bench-{BENCH_DB}", **mode}
     sharded = {}
     for workers in sorted({1, args.workers}):
         runs = [
