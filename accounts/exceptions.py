@@ -30,3 +30,8 @@ class AuditLogIsAppendOnly(Exception):
 
     def __init__(self, operation: str):
         super().__init__(f"the audit log is append-only: {operation} refused")
+
+
+class CareerChangeRefused(DomainError):
+    """A transfer, name change or anonymisation that cannot be made as asked (a date out
+    of order, the same department, an empty name). Nothing was written."""

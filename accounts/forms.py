@@ -76,6 +76,15 @@ class RosterImportForm(forms.Form):
             "チェックすると、ファイルにない在職中の職員のアカウントを無効にします（削除はしません）。"
         ),
     )
+    effective_on = forms.DateField(
+        label=_("異動日（発令日）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "所属の変更はこの日付の人事異動として記録します（4月の定期異動なら4月1日）。"
+            "空欄のときは今日です。無効にする職員の退職日はこの前日になります。"
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -137,6 +137,11 @@ class User(AbstractUser):
             "（外部専門家・緊急用アカウント）。"
         ),
     )
+    #: The day the person left (退職・離職): set when the roster or HR deactivates them;
+    #: the retention period of their personal data counts from it (decision 0023).
+    left_on = models.DateField(_("退職日"), null=True, blank=True)
+    #: When their personal data beyond the certification was anonymised (never undone).
+    anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "employee_number"
@@ -215,6 +220,10 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("データの出力")
     CERTIFICATE_PDF = "certificate_pdf", _("認定証PDFの取得（本人以外）")
     REOPEN = "reopen", _("締切後の再開（その他）")
+    TRANSFER = "transfer", _("人事異動（所属の変更）")
+    NAME_CHANGE = "name_change", _("氏名の変更")
+    ANONYMISE = "anonymise", _("退職者の個人情報の匿名化")
+    CERTIFICATE_REISSUE = "certificate_reissue", _("認定証の再発行")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -283,3 +292,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("delete")
+
+
+# A person's dated career records live in their own module (issue #14).
+from .career_models import DepartmentAssignment, NameChange  # noqa: E402, F401

@@ -25,6 +25,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.HR_ADMIN: {
         "accounts.user": ("view", "add", "change"),
         "accounts.department": ("view", "add", "change"),
+        # Careers (issue #14): read-only lists; writes through the transfer and name-change
+        # services (the person's page and 「氏名の変更を記録」).
+        "accounts.departmentassignment": ("view",),
+        "accounts.namechange": ("view",),
         "projects.*": ("view",),
         "evaluations.*": ("view",),
         "certification.certification": ("view", "add", "change"),

@@ -69,3 +69,61 @@ def departments_headed_by(user) -> list[Department]:
 
 def department_ids_headed_by(user) -> list[int]:
     return [d.pk for d in departments_headed_by(user)]
+
+
+# --- careers: the department and the name at a given day (issue #14) -------------------
+
+
+def _covers(assignment, day) -> bool:
+    return (assignment.starts_on is None or assignment.starts_on <= day) and (
+        assignment.ends_on is None or day <= assignment.ends_on
+    )
+
+
+def department_at(user: User, day) -> Department | None:
+    """The department `user` belonged to on `day`: the recorded period covering it, else
+    (no history kept, or a day no period covers) their current department (one query)."""
+    for assignment in user.department_assignments.select_related("department"):
+        if _covers(assignment, day):
+            return assignment.department
+    return user.department
+
+
+def departments_on(pairs) -> dict[tuple[int, object], int | None]:
+    """{(user_id, day): department_id} for many (user id, day) pairs, by the same rule as
+    `department_at` (two queries whatever the number of pairs)."""
+    from .models import DepartmentAssignment
+
+    pairs = set(pairs)
+    user_ids = {user_id for user_id, _day in pairs}
+    current = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "department_id"))
+    periods: dict[int, list] = {}
+    for assignment in DepartmentAssignment.objects.filter(user_id__in=user_ids).only(
+        "user_id", "department_id", "starts_on", "ends_on"
+    ):
+        periods.setdefault(assignment.user_id, []).append(assignment)
+    found = {}
+    for user_id, day in pairs:
+        match = next((a for a in periods.get(user_id, []) if _covers(a, day)), None)
+        found[user_id, day] = match.department_id if match else current.get(user_id)
+    return found
+
+
+def department_history(user: User) -> list:
+    """The person's recorded periods, oldest first (one query)."""
+    return list(user.department_assignments.select_related("department"))
+
+
+def work_name_on(user: User, day, name_changes=None) -> str:
+    """The name `user` used at work on `day`: before the first name change after that
+    day, the name that change replaced; else their current name. `name_changes` may be
+    given (already fetched, any order) to save the query."""
+    changes = (
+        sorted(name_changes, key=lambda c: (c.changed_on, c.pk))
+        if name_changes is not None
+        else list(user.name_changes.order_by("changed_on", "pk"))
+    )
+    for change in changes:
+        if change.changed_on > day:
+            return change.old_name
+    return user.full_name

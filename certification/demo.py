@@ -6,6 +6,8 @@
    demo city holds exactly the certifications of docs/demo-certifications.md.
 2. A manual grant proposed by the first HR admin (10003) is left pending: the second HR
    admin (10004) decides it (two-person rule).
+3. Careers (`demo_careers`): 20009 transferred in April, 20007 renamed with her 認定証
+   re-issued in the new name.
 
 Deterministic and idempotent: a second run changes nothing. No e-mails (history, not news).
 """
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import demo_careers
 from .exceptions import CertificationError
 from .models import Certification, DecisionBatch, DecisionLine
 from .services import (
@@ -76,4 +79,6 @@ def seed() -> dict[str, int]:
     hr = User.objects.filter(employee_number=HR_PREPARER).first()
     if hr is None:  # a test world without the demo people
         return result
-    return {**result, "approved": _approve_past_years(hr), "grant_proposed": _pending_grant(hr)}
+    result = {**result, "approved": _approve_past_years(hr), "grant_proposed": _pending_grant(hr)}
+    # Careers (issue #14): one April transfer, one renamed holder with a re-issued 認定証.
+    return {**result, **demo_careers.seed(hr)}

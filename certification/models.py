@@ -416,4 +416,4 @@ class DecisionLine(models.Model):
 
 
 # The credential's status-list index lives with the credential code.
-from .credentials.models import CredentialStatus  # noqa: E402, F401
+from .credentials.models import CertificateReissue, CredentialStatus  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from accounts.fiscal import era_code, fiscal_year_label, wareki_date
 
+from .credentials.reissue import certificate_holder_name
 from .models import Certification
 
 
@@ -50,7 +51,7 @@ def render_certificate(cert: Certification) -> bytes:
             "certification/certificate_pdf.html",
             {
                 "cert": cert,
-                "name": cert.user.full_name,
+                "name": certificate_holder_name(cert),
                 "level": cert.get_level_display(),
                 "year": fiscal_year_label(cert.fiscal_year),
                 "number": certificate_number(cert),

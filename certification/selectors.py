@@ -429,10 +429,11 @@ def standing(*, certs: list[Certification], outcome: rules.Outcome, pending) -> 
     return Standing(current, floor, next_level, upcoming, show)
 
 
-def certified_table(levels: list[int]) -> dict:
+def certified_table(levels: list[int], counts: list[dict] | None = None) -> dict:
     """The dashboard's pivot: held certifications per 年度 × department (rows, with a
-    count per level), per 年度 (for the chart) and in total (one query)."""
-    counts = certified_counts()
+    count per level), per 年度 (for the chart) and in total (one query). `counts`: rows
+    shaped like `certified_counts` (default: by the current department)."""
+    counts = certified_counts() if counts is None else counts
     no_department = gettext("（所属なし）")
     # Rows in the organisation's order (department code), people without one last.
     table: dict[tuple[int, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))

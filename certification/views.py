@@ -12,7 +12,8 @@ from accounts.exports import private_no_store
 from accounts.fiscal import fiscal_year_label
 from accounts.models import AuditAction
 
-from . import evidence, permissions, rules, selectors
+from . import department_counts, evidence, permissions, rules, selectors
+from .credentials.reissue import reissue_of
 from .models import Certification, Level
 from .pdf import certificate_number, render_certificate
 
@@ -136,19 +137,27 @@ def certificate_pdf(request, public_id):
 
 @require_GET
 def verify(request, public_id):
-    """Public check of a certificate: name, level, date and status. Nothing else."""
-    cert = get_object_or_404(
-        Certification.objects.select_related("user").only(
-            "public_id",
-            "level",
-            "status",
-            "fiscal_year",
-            "decided_on",
-            "user__last_name",
-            "user__first_name",
-        ),
-        public_id=public_id,
+    """Public check of a certificate: name, level, date and status. Nothing else. A
+    certificate superseded by a re-issue stays verifiable: it says so and links the
+    new one; the name shown is always the holder's current name (issue #14)."""
+    fields = (
+        "public_id",
+        "level",
+        "status",
+        "fiscal_year",
+        "decided_on",
+        "user__last_name",
+        "user__first_name",
     )
+    cert = (
+        Certification.objects.select_related("user").only(*fields).filter(public_id=public_id)
+    ).first()
+    reissue = None
+    if cert is None:
+        reissue = reissue_of(public_id=public_id)
+        if reissue is None:
+            raise Http404
+        cert = reissue.certification
     return render(
         request,
         "certification/certification_verify.html",
@@ -163,7 +172,9 @@ def verify(request, public_id):
             if cert.status == Certification.Status.REVOKED
             else Certification.Status.ACTIVE.label,
             "revoked": cert.status == Certification.Status.REVOKED,
-            "public_id": cert.public_id,
+            "public_id": public_id,
+            "reissued": reissue is not None,
+            "current_public_id": cert.public_id,
         },
     )
 
@@ -176,7 +187,10 @@ def dashboard(request):
     if not permissions.can_view_dashboard(request.user):
         raise PermissionDenied
     levels = list(Level)
-    table = selectors.certified_table(levels)
+    # By the department at the time of the 年度 (default) or the current one (?by=current).
+    by_current = request.GET.get("by") == "current"
+    counts = None if by_current else department_counts.certified_counts_at_the_time()
+    table = selectors.certified_table(levels, counts=counts)
     chart = {
         "labels": [fiscal_year_label(y) for y in table["years"]],
         "datasets": [
@@ -196,5 +210,6 @@ def dashboard(request):
             "grand_total": sum(table["totals"]),
             "chart": chart,
             "effects": effects,
+            "by_current": by_current,
         },
     )

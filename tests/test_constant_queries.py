@@ -69,6 +69,17 @@ def count(client, url) -> tuple[int, int]:
 #: role with a 200 that the matrix rows give. An eligible staff member on a recruiting
 #: project sees an "apply" button per team (eligibility once, not per team).
 VIEWER_CASES = {
+    # A 認定証 superseded by a re-issue (issue #14): the old id still verifies.
+    "verify_reissued_certificate": (
+        "certification:verify",
+        "anonymous",
+        lambda w: {"public_id": w.reissue.public_id},
+    ),
+    "credential_of_a_reissued_certificate": (
+        "certification:credential_json",
+        "anonymous",
+        lambda w: {"public_id": w.reissue.public_id},
+    ),
     "project_detail_recruiting_eligible_staff": (
         "projects:project_detail",
         "staff",

@@ -620,6 +620,32 @@ FORMS: dict[str, Form] = {
         follow_up=_confirm_roster,
         note="upload is a dry run (preview); confirm needs the session's one-time token",
     ),
+    # --- accounts: HR records a name change (issue #14) ---
+    "admin:accounts_user_name_change": Form(
+        "admin:accounts_user_name_change",
+        "hr_admin",
+        lambda w: {
+            "last_name": text(50),
+            "first_name": text(50),
+            "last_name_kana": mixed(st.sampled_from(["ハガ", "はが", "ニノミヤ"]), hostile(50)),
+            "first_name_kana": mixed(st.sampled_from(["ハナコ", "はなこ"]), hostile(50)),
+            "changed_on": date(),
+            "uses_maiden_name_at_work": st.one_of(st.just(OMIT), st.just("on"), hostile()),
+        },
+        kwargs=lambda w: {"object_id": w.member.pk},
+        writes=("accounts.NameChange", "accounts.User", "accounts.AuditEntry"),
+        odd=lambda w: [
+            {
+                "last_name": "髙橋",
+                "first_name": "花子😀",
+                "last_name_kana": "たかはし",
+                "first_name_kana": "ハナコ",
+                "changed_on": "2025-04-01",
+                "uses_maiden_name_at_work": "on",
+            }
+        ],
+        note="dates after today are refused with a message; kana may be hiragana",
+    ),
     # --- evaluations: HR's reasoned reopening (the world's meeting and window are open,
     # so an accepted reason changes nothing; closed ones are in test_closed_is_closed) ---
     "admin:evaluations_reportmeeting_reopen": Form(

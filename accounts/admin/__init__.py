@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..roles import ADMIN_ROLES
-from . import audit, users  # noqa: F401  (registers their admins)
+from . import audit, careers, users  # noqa: F401  (registers their admins)
 from .mixins import (
     ReadOnlyAdminMixin,
     ReadOnlyHistoryAdmin,

@@ -1,19 +1,22 @@
 """Staff and departments in the admin, the roster import, roles through `user_roles_set`."""
 
+import datetime
 import secrets
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..exceptions import RoleGrantRefused, RosterFileError
+from ..exceptions import CareerChangeRefused, RoleGrantRefused, RosterFileError
 from ..forms import RosterImportForm
 from ..models import Department, User
 from ..permissions import (
@@ -24,10 +27,19 @@ from ..permissions import (
 )
 from ..roles import Role, role_label
 from ..services import RosterRow, read_roster_file, roster_import, user_roles_set
+from ..services.careers import transfer, transfer_check
 from ..validators import EMPTY_CHOICE_LABEL
+from .careers import CareerAdminMixin
 from .mixins import RevertGuardMixin, SafeActionsMixin
 
 ROSTER_SESSION_KEY = "roster_import_preview"
+
+
+def _stored_date(text):
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -54,8 +66,42 @@ class DepartmentAdmin(SafeActionsMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("parent",)
 
 
+class PersonChangeForm(UserChangeForm):
+    """The change form with the 異動日 of a department change: a changed department is a
+    transfer (`careers.transfer`), dated, never a silent overwrite (issue #14)."""
+
+    transfer_on = forms.DateField(
+        label=_("異動日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("所属を変えるときは異動日を入力してください（所属の履歴に残ります）。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        department = cleaned.get("department")
+        if self.instance.pk and "department" in self.changed_data:
+            on = cleaned.get("transfer_on")
+            if on is None:
+                self.add_error(
+                    "transfer_on", gettext("所属を変えるときは異動日を入力してください。")
+                )
+            elif department is None:
+                self.add_error("department", gettext("異動先の所属を選んでください。"))
+            else:
+                original = User.objects.get(pk=self.instance.pk)
+                try:
+                    transfer_check(user=original, department=department, on=on)
+                except CareerChangeRefused as error:
+                    self.add_error("transfer_on", str(error))
+        return cleaned
+
+
 @admin.register(User)
-class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(
+    CareerAdminMixin, SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUserAdmin
+):
+    form = PersonChangeForm
     ordering = ("last_name_kana", "first_name_kana", "employee_number")
     list_display = (
         "employee_number",
@@ -83,12 +129,12 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
             _("氏名"),
             {"fields": (("last_name", "first_name"), ("last_name_kana", "first_name_kana"))},
         ),
-        (_("所属"), {"fields": ("department", "grade", "affiliation")}),
+        (_("所属"), {"fields": ("department", "transfer_on", "grade", "affiliation")}),
         (
             _("役割と権限"),
             {"fields": ("is_active", "local_login_allowed", "groups", "is_staff", "is_superuser")},
         ),
-        (_("日時"), {"fields": ("last_login", "date_joined")}),
+        (_("日時"), {"fields": ("last_login", "date_joined", "left_on", "anonymised_at")}),
     )
     add_fieldsets = (
         (
@@ -110,7 +156,7 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "left_on", "anonymised_at")
     filter_horizontal = ()
     change_list_template = "admin/accounts/user/change_list.html"
 
@@ -119,6 +165,9 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
     # a superuser's. Roles change only through `services.user_roles_set` (audit log).
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A name changes through 「氏名の変更を記録」 (dated, with the 旧姓 rule).
+            fields += ("last_name", "first_name", "last_name_kana", "first_name_kana")
         if not can_set_admin_flags(request.user):
             fields += ("is_staff", "is_superuser")
         return fields
@@ -158,6 +207,26 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
 
         return RoleCheckedForm
 
+    def save_model(self, request, obj, form, change):
+        moved_to = None
+        if change and "department" in form.changed_data:
+            moved_to = obj.department
+            obj.department = User.objects.get(pk=obj.pk).department
+        if change and "is_active" in form.changed_data:
+            obj.left_on = None if obj.is_active else obj.left_on or timezone.localdate()
+        super().save_model(request, obj, form, change)
+        if moved_to is not None:
+            try:
+                transfer(
+                    user=obj,
+                    department=moved_to,
+                    on=form.cleaned_data["transfer_on"],
+                    by=request.user,
+                    request=request,
+                )
+            except CareerChangeRefused as error:  # the form checked it; a race ends here
+                messages.error(request, str(error))
+
     def save_related(self, request, form, formsets, change):
         groups = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
@@ -169,6 +238,7 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
 
     def get_urls(self):
         return [
+            *self.career_urls(),
             path(
                 "roster-import/",
                 self.admin_site.admin_view(self.roster_import_view),
@@ -204,6 +274,7 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
                     dry_run=False,
                     by=request.user,
                     request=request,
+                    effective_on=_stored_date(stored.get("effective_on")),
                 )
                 if result.applied:
                     messages.success(
@@ -225,6 +296,7 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
             form = RosterImportForm(request.POST, request.FILES)
             if form.is_valid():
                 full_roster = form.cleaned_data["full_roster"]
+                effective_on = form.cleaned_data.get("effective_on")
                 upload = form.cleaned_data["file"]
                 try:
                     rows = read_roster_file(content=upload.read(), filename=upload.name)
@@ -232,13 +304,18 @@ class UserAdmin(SafeActionsMixin, RevertGuardMixin, SimpleHistoryAdmin, DjangoUs
                     messages.error(request, str(error))
                 else:
                     result = roster_import(
-                        rows=rows, full_roster=full_roster, dry_run=True, by=request.user
+                        rows=rows,
+                        full_roster=full_roster,
+                        dry_run=True,
+                        by=request.user,
+                        effective_on=effective_on,
                     )
                     if result.ok:
                         token = secrets.token_urlsafe(16)
                         request.session[ROSTER_SESSION_KEY] = {
                             "token": token,
                             "full_roster": full_roster,
+                            "effective_on": effective_on.isoformat() if effective_on else None,
                             "rows": [(r.line, r.values) for r in rows],
                         }
         context = {

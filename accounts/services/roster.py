@@ -13,12 +13,19 @@ Invariants:
   saved, so no history rows appear either).
 - Everyone imported gets the staff role; someone inactive who is in the file again is
   reactivated.
+- A department change is a transfer (人事異動) dated `effective_on` (the 異動日; today
+  when not given): the person's department history gets a period from that day
+  (`careers.transfer_apply`). A row whose 異動日 would not come after the start of the
+  person's current period is refused like any bad row.
 - With `full_roster`, active staff (a 職員番号 and the staff role) missing from the file
-  are deactivated, never deleted. The person importing is never deactivated (they would
+  are deactivated, never deleted; their 退職日 (`left_on`) is the day before
+  `effective_on` (their last day). The person importing is never deactivated (they would
   lock themselves out); the result says so.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -27,11 +34,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..audit import audit_record
-from ..models import AuditAction, Department, Grade, User
+from ..exceptions import CareerChangeRefused
+from ..models import AuditAction, Department, Grade, NameChange, User
 from ..roles import Role
+from .careers import transfer_apply, transfer_check
 from .roster_files import (
     EMPLOYEE_NUMBER,
     FIELD_LABELS,
@@ -113,7 +123,9 @@ def _clean_row(row: RosterRow, departments: dict[str, Department]) -> tuple[dict
     return clean, errors
 
 
-def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[RosterResult, list]:
+def _plan(
+    rows: list[RosterRow], *, full_roster: bool, by, lock: bool, effective_on
+) -> tuple[RosterResult, list]:
     """Validate every row and work out the changes. Returns the result and the actions."""
     result = RosterResult(total=len(rows))
     departments = {d.code: d for d in Department.objects.all()}
@@ -189,6 +201,11 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
             if getattr(user, key) != clean[key]:
                 changes[key] = (getattr(user, key), clean[key])
         if user.department_id != clean["department"].pk:
+            try:
+                transfer_check(user=user, department=clean["department"], on=effective_on)
+            except CareerChangeRefused as error:
+                result.errors.append(RowError(row.line, number, [str(error)]))
+                continue
             changes["department"] = (user.department_id and user.department, clean["department"])
         if clean["email"] and user.email != clean["email"]:
             changes["email"] = (user.email, clean["email"])
@@ -236,6 +253,24 @@ def _plan(rows: list[RosterRow], *, full_roster: bool, by, lock: bool) -> tuple[
     return result, actions
 
 
+NAME_FIELDS = {"last_name", "first_name", "last_name_kana", "first_name_kana"}
+
+
+def _record_name_change(user: User, clean: dict, *, on, by) -> None:
+    """A name the roster changes is a dated name change (the roster carries the name used
+    at work, so no 旧姓 use): issued 認定証 keep the name they were issued in."""
+    change = NameChange(
+        user=user,
+        changed_on=on,
+        uses_maiden_name_at_work=False,
+        recorded_by=by,
+        **{f"old_{key}": getattr(user, key) for key in NAME_FIELDS},
+        **{f"new_{key}": clean[key] for key in NAME_FIELDS},
+    )
+    change._history_user = by
+    change.save()
+
+
 def _gives_way(holder: User, email: str, self_set: set) -> bool:
     """A staff member's address gives way to the roster when they set it themselves
     (it is on allauth's e-mail list) and they keep a login id (their 職員番号)."""
@@ -259,15 +294,20 @@ def roster_import(
     dry_run: bool,
     by: User | None = None,
     request: HttpRequest | None = None,
+    effective_on=None,
 ) -> RosterResult:
     """Validate the roster rows and (unless `dry_run`) apply them in one transaction.
 
     Returns what was (or would be) created, updated, left unchanged and deactivated, or,
     when any row is bad, the list of bad rows and no change at all. An applied import is
     recorded in the 操作ログ in the same transaction (`request` gives the client address).
+    `effective_on`: the 異動日 of the department changes (default today).
     """
+    effective_on = effective_on or timezone.localdate()
     with transaction.atomic():
-        result, actions = _plan(rows, full_roster=full_roster, by=by, lock=not dry_run)
+        result, actions = _plan(
+            rows, full_roster=full_roster, by=by, lock=not dry_run, effective_on=effective_on
+        )
         if dry_run or result.errors:
             return result
         staff_group = Group.objects.get(name=Role.STAFF.value)
@@ -281,6 +321,7 @@ def roster_import(
         if moving:
             User.objects.filter(pk__in=moving).update(email="")
         released = {user.pk for kind, user, _clean in actions if kind == "release_email"}
+        transferred = 0
         for kind, user, clean in actions:
             if kind == "release_email":
                 EmailAddress.objects.filter(user=user, email__iexact=user.email).delete()
@@ -304,8 +345,16 @@ def roster_import(
                 user.save()
                 user.groups.add(staff_group)
             elif kind == "update":
+                moved = clean["_changes"].pop("department", None)
+                if moved is not None:
+                    transfer_apply(user=user, department=moved[1], on=effective_on, by=by)
+                    transferred += 1
+                if NAME_FIELDS & clean["_changes"].keys():
+                    _record_name_change(user, clean, on=effective_on, by=by)
                 for key, (_old, new) in clean["_changes"].items():
                     setattr(user, key, new)
+                if "is_active" in clean["_changes"]:
+                    user.left_on = None
                 if user.pk in released:
                     user.email = ""  # taken back above; this row gives no address
                 if clean["_changes"]:
@@ -316,8 +365,9 @@ def roster_import(
                     user.groups.add(staff_group)
             else:  # deactivate: never delete, their history and evaluations stay
                 user.is_active = False
+                user.left_on = effective_on - datetime.timedelta(days=1)
                 user._history_user = by
-                user.save(update_fields=["is_active"])
+                user.save(update_fields=["is_active", "left_on"])
         result.applied = True
         audit_record(
             actor=by,
@@ -330,6 +380,8 @@ def roster_import(
                 "updated": len(result.updated),
                 "unchanged": result.unchanged,
                 "deactivated": len(result.deactivated),
+                "transferred": transferred,
+                "effective_on": effective_on,
             },
         )
     return result

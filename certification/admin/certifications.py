@@ -28,10 +28,13 @@ from ..pdf import certificate_number
 from .evidence import FiscalYearFilter, evidence_table
 from .exports import CertificationExportsMixin
 from .forms import GrantForm, ReasonForm, ResolveFlagForm
+from .reissue import ReissueActionMixin
 
 
 @admin.register(Certification)
-class CertificationAdmin(SafeActionsMixin, CertificationExportsMixin, SimpleHistoryAdmin):
+class CertificationAdmin(
+    ReissueActionMixin, SafeActionsMixin, CertificationExportsMixin, SimpleHistoryAdmin
+):
     list_display = (
         "person",
         "employee_number",
@@ -59,10 +62,11 @@ class CertificationAdmin(SafeActionsMixin, CertificationExportsMixin, SimpleHist
     list_per_page = 100
     ordering = ("user__last_name_kana", "user__first_name_kana", "level")
     history_list_display = ["status", "source"]
-    actions = ["revoke_action", "resolve_flag_action", "recompute_action"]
+    actions = ["revoke_action", "resolve_flag_action", "recompute_action", "reissue_action"]
     change_list_template = "admin/certification/certification/change_list.html"
     fields = (
         "user",
+        "department_then",
         "level",
         "fiscal_year",
         "status",

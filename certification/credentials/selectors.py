@@ -1,5 +1,6 @@
 """Reads for the credentials: one certification with what its credential needs."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .. import selectors
@@ -8,6 +9,7 @@ from . import build
 from .jose import sign_compact
 from .keys import signing_key
 from .models import CredentialStatus
+from .reissue import certificate_holder_name, reissue_of
 from .services import credential_status_assign
 
 
@@ -33,8 +35,21 @@ def certification_for_credential(*, public_id) -> Certification:
 
 def issued_credential(*, public_id) -> tuple[dict, str]:
     """The credential of a certification as (payload, compact JWS), signed with the active
-    key: three queries (certification, rule sets, and the first time an index)."""
-    certification = certification_for_credential(public_id=public_id)
+    key: a few queries (certification, its name, rule sets, the first time an index).
+
+    A certificate superseded by a re-issue (`CertificateReissue`) is served as it was
+    issued: its own id and the name it carried (the same status-list entry)."""
+    try:
+        certification = certification_for_credential(public_id=public_id)
+    except Http404:
+        reissue = reissue_of(public_id=public_id)
+        if reissue is None:
+            raise
+        certification = certification_for_credential(public_id=reissue.certification.public_id)
+        certification.public_id = reissue.public_id  # not saved: builds the old credential
+        holder_name = reissue.holder_name
+    else:
+        holder_name = certificate_holder_name(certification)
     try:
         entry = certification.credential_status
     except CredentialStatus.DoesNotExist:
@@ -42,7 +57,7 @@ def issued_credential(*, public_id) -> tuple[dict, str]:
     key = signing_key()
     payload = build.credential(
         certification,
-        holder_name=certification.user.full_name,
+        holder_name=holder_name,
         status_list_index=entry.status_list_index,
         rule_sets=selectors.rule_sets(),
     )

@@ -354,3 +354,8 @@ MATERIALS_MAX_BYTES = env.int("MATERIALS_MAX_BYTES", default=20 * 1024 * 1024)
 CREDENTIAL_KEYS_DIR = env.path("CREDENTIAL_KEYS_DIR", default=BASE_DIR / "var" / "credential-keys")
 CITY_NAME_EN = env.str("CITY_NAME_EN", default="Moka City")
 CITY_URL = env.str("CITY_URL", default="https://www.city.moka.lg.jp/")
+
+# --- Careers: transfers, name changes, leavers (issue #14, decision 0023) ---------------
+# Years after a person left (User.left_on) before `manage.py anonymise_leavers --apply`
+# blanks their personal data beyond what their certification needs.
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)

@@ -4,6 +4,7 @@ the HR admin or organiser role; HR keeps editing people and departments."""
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry, User
 from accounts.roles import Role
@@ -75,7 +76,9 @@ def test_hr_gives_the_executive_role_and_it_is_recorded(hr, hr_admin, staff):
 def test_hr_still_edits_a_persons_department_and_grade(hr, staff):
     department = factories.DepartmentFactory()
 
-    response = _change(hr, staff, department=str(department.pk), grade="3")
+    # A department change is a transfer: it carries its 異動日 (issue #14).
+    today = timezone.localdate().isoformat()
+    response = _change(hr, staff, department=str(department.pk), grade="3", transfer_on=today)
 
     assert response.status_code == 302
     staff.refresh_from_db()

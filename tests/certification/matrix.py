@@ -1,5 +1,7 @@
 """Permission matrix rows for the certification app (pages and its admin views)."""
 
+import datetime
+
 from certification.credentials import keys
 from certification.models import DecisionLine, RecomputeRun
 from tests import factories
@@ -15,6 +17,29 @@ def extend(world):
     world.decision_line: DecisionLine = certification_grant_propose(
         user=world.staff, level=1, fiscal_year=2024, reason="研修修了", by=world.hr_admin
     )
+    world.reissue = reissued_certificate(world)
+
+
+def reissued_certificate(world):
+    """A holder renamed after the 決裁 and their 認定証 re-issued (issue #14)."""
+    from accounts.services.careers import name_change_record
+    from certification.credentials.reissue import certificate_reissue
+
+    holder = factories.UserFactory()
+    certification = factories.CertificationFactory(
+        user=holder, fiscal_year=2023, decided_on=datetime.date(2024, 5, 20)
+    )
+    name_change_record(
+        user=holder,
+        changed_on=datetime.date(2025, 6, 1),
+        uses_maiden_name_at_work=False,
+        by=world.hr_admin,
+        last_name="新姓",
+        first_name=holder.first_name,
+        last_name_kana="シンセイ",
+        first_name_kana=holder.first_name_kana,
+    )
+    return certificate_reissue(certification=certification, by=world.hr_admin)
 
 
 def _cert(w):
@@ -115,4 +140,6 @@ ADMIN_MODELS = {
     # 認定決裁: HR's by role (certification.permissions), no model permission involved.
     "certification.decisionbatch": (NO_ACCESS, VIEW),
     "certification.decisionline": (NO_ACCESS, VIEW),
+    # 認定証の再発行: HR's read-only list (the re-issue is an action on the certifications).
+    "certification.certificatereissue": (NO_ACCESS, VIEW),
 }
