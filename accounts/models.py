@@ -224,6 +224,11 @@ class AuditAction(models.TextChoices):
     NAME_CHANGE = "name_change", _("氏名の変更")
     ANONYMISE = "anonymise", _("退職者の個人情報の匿名化")
     CERTIFICATE_REISSUE = "certificate_reissue", _("認定証の再発行")
+    MEMBERSHIP_LEAVE = "membership_leave", _("メンバーの休止の記録")
+    MEMBERSHIP_END = "membership_end", _("メンバーの途中終了の記録")
+    LEADER_CHANGE = "leader_change", _("リーダーの交代")
+    TRAINING_VERIFY = "training_verify", _("研修・資格の確認")
+    TRAINING_RETURN = "training_return", _("研修・資格の差戻し")
 
 
 class AuditEntryQuerySet(models.QuerySet):

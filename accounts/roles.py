@@ -34,6 +34,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "certification.certification": ("view", "add", "change"),
         "certification.ruleset": ("view", "add", "change"),
         "certification.recomputerun": ("view",),
+        "training.qualification": ("view", "add", "change"),
+        "training.course": ("view",),
+        "training.courserecord": ("view",),
+        "training.qualificationrecord": ("view",),
     },
     Role.ORGANISER: {
         "projects.*": ("view",),
@@ -41,6 +45,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "certification.certification": ("view",),
         "certification.ruleset": ("view",),
         "certification.recomputerun": ("view",),
+        "training.qualification": ("view",),
+        "training.course": ("view",),
+        "training.courserecord": ("view",),
     },
 }
 ADMIN_ROLES = (Role.HR_ADMIN, Role.ORGANISER)

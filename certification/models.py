@@ -11,6 +11,23 @@ from simple_history.models import HistoricalRecords
 from accounts.fiscal import fiscal_year_label
 
 
+def requirements_validator(value) -> None:
+    """A rule set's requirements as `rules.RuleSet` accepts them: {level code: [keys]}."""
+    from django.core.exceptions import ValidationError
+
+    from .rules import _requirements
+
+    try:
+        if not isinstance(value, dict):
+            raise ValueError
+        _requirements(value)
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationError(
+            _("資格・研修の要件は、レベルごとの資格・研修の一覧で指定してください。"),
+            code="invalid_requirements",
+        ) from None
+
+
 class Level(models.IntegerChoices):
     """Same values as `certification.rules.Level`."""
 
@@ -60,6 +77,11 @@ class RuleSet(models.Model):
     )
     min_leadership_raters = models.PositiveSmallIntegerField(
         _("リーダーシップ評価の最少評価者数"), default=2, validators=[MinValueValidator(1)]
+    )
+    # Off by default: {level code: [keys]} — for a level, one of these verified
+    # qualifications or courses is also needed (training app; rules.RuleSet.requirements).
+    requirements = models.JSONField(
+        _("資格・研修の要件"), default=dict, blank=True, validators=[requirements_validator]
     )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
-"""Listen to evaluations' close signals (sent after the close has committed).
+"""Listen to evaluations' close signals and training's credentials_changed (sent after
+commit).
 
 Each receiver marks the affected people stale and, once that is committed, queues a
 recompute. If the broker is down the close has already succeeded and is not disturbed:
@@ -15,8 +16,10 @@ from evaluations.signals import (
     report_meeting_closed,
     report_meeting_reopened,
 )
+from training.signals import credentials_changed
 
 from .enqueue import enqueue_recompute_users
+from .models import RuleSet
 from .services import mark_stale
 
 
@@ -48,3 +51,11 @@ def on_report_meeting_reopened(sender, meeting_id=None, user_ids=(), **kwargs):
 @receiver(leadership_window_reopened, dispatch_uid="certification.leadership_window_reopened")
 def on_leadership_window_reopened(sender, window_id=None, user_ids=(), **kwargs):
     mark_and_enqueue(user_ids)
+
+
+@receiver(credentials_changed, dispatch_uid="certification.credentials_changed")
+def on_credentials_changed(sender, user_ids=(), **kwargs):
+    """HR verified a qualification or course, or the organiser recorded attendance: it
+    matters only where some 年度's rule set requires one (one query otherwise)."""
+    if RuleSet.objects.exclude(requirements={}).exists():
+        mark_and_enqueue(user_ids)

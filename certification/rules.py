@@ -134,10 +134,16 @@ class RuleSet:
     min_policy_raters: int = 2
     min_technical_raters: int = 1
     min_leadership_raters: int = 2
+    #: Per level code, the verified qualification/course keys of which the person must
+    #: hold at least one to be awarded that level in this 年度 (e.g.
+    #: ``{"expert": ("qualification:it_passport",)}``). Empty (the default): no
+    #: requirement, and every decision is exactly what it was without this field.
+    requirements: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not _is_int(self.fiscal_year):
             raise ValueError(f"fiscal_year must be an int, got {self.fiscal_year!r}")
+        object.__setattr__(self, "requirements", _requirements(self.requirements))
         for name in ("report_threshold", "leadership_threshold"):
             if not _is_finite_number(getattr(self, name)):
                 raise ValueError(f"{name} must be a finite number")
@@ -161,7 +167,33 @@ class RuleSet:
         # Computed once per (immutable) instance: every award's evidence embeds it.
         # Per instance, not per equal value: RuleSet(report_threshold=60) equals
         # RuleSet(report_threshold=60.0) but their dicts differ (60 vs 60.0).
-        return dataclasses.asdict(self)
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        # Without requirements the evidence is the same as before the field existed.
+        requirements = data.pop("requirements")
+        if requirements:
+            data["requirements"] = {level: list(keys) for level, keys in requirements}
+        return data
+
+    def required_keys(self, level: Level) -> tuple[str, ...]:
+        """The keys of which one is needed for ``level`` in this 年度; () when none."""
+        return dict(self.requirements).get(level.code, ())
+
+
+def _requirements(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Requirements as a sorted, hashable tuple of (level code, sorted keys); levels
+    with no key are dropped. Accepts a mapping or such a tuple."""
+    items = value.items() if isinstance(value, Mapping) else value
+    result = []
+    for level_code, keys in items:
+        Level.from_code(level_code)  # raises ValueError for an unknown level
+        if isinstance(keys, (str, bytes)):
+            raise ValueError("requirements must map a level code to a sequence of keys")
+        keys = tuple(sorted(set(keys)))
+        if not all(isinstance(k, str) and k for k in keys):
+            raise ValueError("requirement keys must be non-empty strings")
+        if keys:
+            result.append((level_code, keys))
+    return tuple(sorted(result))
 
 
 #: Default rules, used for labels when no fiscal year is involved at all.
@@ -212,6 +244,9 @@ class Participation:
     policy_scores: Sequence[float] = ()
     technical_scores: Sequence[float] = ()
     leadership_scores: Sequence[float] = ()
+    # Issue 14: for a leader of a team whose leader changed, the report meeting date
+    # (ISO) at which they led, so the evidence says whom the window evaluated.
+    led_on: str | None = None
 
     def __post_init__(self) -> None:
         if not _is_int(self.fiscal_year):
@@ -424,6 +459,8 @@ class _Assessed:
             data["leadership_mean"] = _mean(p.leadership_scores)
             data["leadership_raters"] = len(p.leadership_scores)
             data["leadership_score"] = self.leadership
+            if p.led_on:
+                data["leader_at_meeting"] = p.led_on
         data["rules"] = self.rule_set.as_dict()
         return data
 
@@ -497,10 +534,36 @@ class _Years:
         return [a.evidence() for a in self.by_year[year] if a.leadership_state == MET]
 
 
-def _first_consecutive(years: Sequence[int]) -> int | None:
-    """Second year of the earliest pair (Y-1, Y) both in ``years``."""
+def _first_consecutive(years: Sequence[int], accept=None) -> int | None:
+    """Second year of the earliest pair (Y-1, Y) both in ``years`` (and, given
+    ``accept``, with ``accept(Y)`` true)."""
     present = set(years)
-    return next((y for y in sorted(present) if y - 1 in present), None)
+    return next(
+        (y for y in sorted(present) if y - 1 in present and (accept is None or accept(y))),
+        None,
+    )
+
+
+def _requirement_met(rule_set: RuleSet, level: Level, credentials: frozenset[str]) -> bool:
+    required = rule_set.required_keys(level)
+    return not required or not credentials.isdisjoint(required)
+
+
+def _requirement_condition(
+    rule_set: RuleSet, level: Level, credentials: frozenset[str]
+) -> Condition | None:
+    """The checklist line of a level's verified-qualification requirement, if any."""
+    required = rule_set.required_keys(level)
+    if not required:
+        return None
+    params = {"requirements": "、".join(required), "keys": list(required), "level": level.code}
+    state = MET if _requirement_met(rule_set, level, credentials) else UNMET
+    return Condition(
+        code="verified_requirement",
+        label=_worded("verified_requirement", params),
+        state=state,
+        params=params,
+    )
 
 
 # ---------------------------------------------------------------------------- labels
@@ -543,6 +606,9 @@ CONDITION_TEXT = {
     "consecutive_leadership": (
         "2年度連続でリーダーとして報告会%(report_threshold)s点以上・"
         "リーダーシップ評価%(leadership_threshold)s点以上を得る"
+    ),
+    "verified_requirement": (
+        "人事担当が確認した資格・研修のうち、次のいずれかを持つ：%(requirements)s"
     ),
 }
 
@@ -618,6 +684,7 @@ def decide(
     prior: Iterable[PriorAward] = (),
     *,
     label_year: int | None = None,
+    credentials: Iterable[str] = (),
 ) -> Outcome:
     """Decide new awards and next-level progress for one person.
 
@@ -632,6 +699,10 @@ def decide(
       years of any prior Advisor, Expert or Specialist award.
     * Specialist: the second year of the earliest pair of consecutive years
       (Y-1, Y) that both have a qualifying leadership.
+    * A level is awarded in year Y only if ``rule_sets[Y]`` requires nothing for it, or
+      ``credentials`` (the person's verified qualification/course keys) holds one of the
+      keys it requires; otherwise the next year that qualifies is tried. With no
+      requirements anywhere every result is what it was before requirements existed.
     * A level present in ``prior`` is never awarded; a prior award of level L counts
       as holding L only (it never implies lower levels for awarding purposes).
     * ``progress`` lists the conditions of the level above the highest level held.
@@ -642,6 +713,11 @@ def decide(
     produce no new awards) and never removes prior levels.
     """
     ordered = _ordered(participations)
+    held_keys = frozenset(credentials)
+
+    def allowed(year: int, level: Level) -> bool:
+        return _requirement_met(_rule_set_for(year, rule_sets), level, held_keys)
+
     prior_awards = sorted(prior, key=lambda a: (a.level, a.fiscal_year))
     prior_years: dict[Level, int] = {}
     for award in prior_awards:
@@ -652,7 +728,7 @@ def decide(
 
     # Advisor -----------------------------------------------------------------
     participation_years = years.years_with(years.participation_state, (MET,))
-    computed_advisor = participation_years[0] if participation_years else None
+    computed_advisor = next((y for y in participation_years if allowed(y, Level.ADVISOR)), None)
     if computed_advisor is not None and Level.ADVISOR not in prior_years:
         awards.append(
             Award(
@@ -675,7 +751,9 @@ def decide(
 
     leadership_years = years.years_with(years.leadership_state, (MET,))
     if base is not None and Level.EXPERT not in prior_years:
-        expert_year = next((y for y in leadership_years if y > base[0]), None)
+        expert_year = next(
+            (y for y in leadership_years if y > base[0] and allowed(y, Level.EXPERT)), None
+        )
         if expert_year is not None:
             awards.append(
                 Award(
@@ -692,7 +770,9 @@ def decide(
             )
 
     # Specialist --------------------------------------------------------------
-    specialist_year = _first_consecutive(leadership_years)
+    specialist_year = _first_consecutive(
+        leadership_years, accept=lambda y: allowed(y, Level.SPECIALIST)
+    )
     if specialist_year is not None and Level.SPECIALIST not in prior_years:
         awards.append(
             Award(
@@ -728,5 +808,10 @@ def decide(
         progress = _specialist_progress(years, label_rules, label_year)
     else:
         progress = []
+    if highest is None or highest < Level.SPECIALIST:
+        next_level = Level.ADVISOR if highest is None else Level(highest + 1)
+        requirement = _requirement_condition(label_rules, next_level, held_keys)
+        if requirement is not None:
+            progress.append(requirement)
 
     return Outcome(awards=sorted(awards, key=lambda a: a.level), progress=progress)

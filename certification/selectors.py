@@ -20,7 +20,12 @@ Decisions worth knowing:
   executive who scored the team twice is one rater, not two.
   Evaluations of open or scheduled meetings are ignored (scores are not final yet).
 - Leadership scores: leadership evaluations of the team, counted only when the project's
-  leadership window is CLOSED, and only for the team's leader.
+  leadership window is CLOSED, and only for the team's leader — after a leader change,
+  the one who led at the team's report meeting (its `LeaderTerm`; the evidence records
+  that date as `leader_at_meeting`). Decision record 0024.
+- Early leavers (decision record 0024): a membership ended (`ended_on`, the last day
+  taken part) before the team's report meeting date — or with no meeting yet — is no
+  participation. Leave (休止) changes nothing here.
 - Rule sets: every `RuleSet` row (Decimal → float); a 年度 without a row uses the defaults
   of `rules.RuleSet`.
 - Prior awards: HELD (active or flagged) MANUAL certifications. Automatic ones are not
@@ -34,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -45,7 +50,9 @@ from evaluations.models import (
     Perspective,
     ReportMeeting,
 )
-from projects.models import MeasuredEffect, Membership, Team
+from evaluations.selectors.leadership import report_meeting_on
+from projects.models import LeaderTerm, MeasuredEffect, Membership, Team
+from training import selectors as training_selectors
 
 from . import rules
 from .models import Certification, DecisionLine, Level, RuleSet
@@ -76,6 +83,9 @@ class Gathered:
     prior: dict[int, list[rules.PriorAward]] = field(default_factory=dict)
     rule_sets: dict[int, rules.RuleSet] = field(default_factory=dict)
     teams: dict[int, TeamInfo] = field(default_factory=dict)
+    #: Verified qualification/course keys per user id (training app); read only when a
+    #: rule set requires one, so without requirements `gather` costs what it did.
+    credentials: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def rule_sets() -> dict[int, rules.RuleSet]:
@@ -90,6 +100,7 @@ def rule_sets() -> dict[int, rules.RuleSet]:
         "min_policy_raters",
         "min_technical_raters",
         "min_leadership_raters",
+        "requirements",
     ):
         result[row["fiscal_year"]] = rules.RuleSet(
             fiscal_year=row["fiscal_year"],
@@ -100,6 +111,7 @@ def rule_sets() -> dict[int, rules.RuleSet]:
             min_policy_raters=row["min_policy_raters"],
             min_technical_raters=row["min_technical_raters"],
             min_leadership_raters=row["min_leadership_raters"],
+            requirements=row["requirements"] or {},
         )
     return result
 
@@ -192,6 +204,18 @@ def _approved_memberships(user_ids: Iterable[int] | None, id_range: IdRange | No
     return qs
 
 
+def _meeting_and_leader() -> dict:
+    """Annotations of a membership query (issue 14): `met_on`, the team's report meeting
+    date, and `led_then`, who led at that date when the team's leader ever changed
+    (its `LeaderTerm`), else None."""
+    led = LeaderTerm.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=OuterRef("met_on")),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("met_on")),
+        team_id=OuterRef("team_id"),
+    ).values("user_id")[:1]
+    return {"met_on": report_meeting_on("team_id"), "led_then": Subquery(led)}
+
+
 def gather(
     *, user_ids: Iterable[int] | None = None, id_range: IdRange | None = None
 ) -> Gathered:
@@ -216,20 +240,43 @@ def gather(
     result = Gathered()
 
     # 1. Memberships → (user, team, role, 年度), with the team's name for the evidence.
-    rows = memberships.values_list(
-        "user_id",
-        "team_id",
-        "role",
-        "team__project__fiscal_year",
-        "team__name",
-        "team__project__title",
-    ).order_by()
-    member_rows: list[tuple[int, int, str, int]] = []
+    # Issue 14: the team's report meeting date, and who led then if the leader changed.
+    rows = (
+        memberships.annotate(**_meeting_and_leader())
+        .values_list(
+            "user_id",
+            "team_id",
+            "role",
+            "team__project__fiscal_year",
+            "team__name",
+            "team__project__title",
+            "ended_on",
+            "met_on",
+            "led_then",
+        )
+        .order_by()
+    )
+    member_rows: list[tuple[int, int, str, int, str | None]] = []
     teams = result.teams
-    for user_id, team_id, role, year, team_name, project_title in rows.iterator(
-        chunk_size=ITERATOR_CHUNK
-    ):
-        member_rows.append((user_id, team_id, role, year))
+    for (
+        user_id,
+        team_id,
+        role,
+        year,
+        team_name,
+        project_title,
+        ended_on,
+        met_on,
+        led_then,
+    ) in rows.iterator(chunk_size=ITERATOR_CHUNK):
+        if ended_on is not None and (met_on is None or ended_on < met_on):
+            continue  # left before the report meeting: no participation (0024)
+        led_on = None
+        if led_then is not None:
+            is_leader = user_id == led_then
+            role = Membership.Role.LEADER if is_leader else Membership.Role.MEMBER
+            led_on = met_on.isoformat() if is_leader else None
+        member_rows.append((user_id, team_id, role, year, led_on))
         if team_id not in teams:
             teams[team_id] = TeamInfo(team_name, project_title, year)
 
@@ -256,7 +303,7 @@ def gather(
 
     shared: dict[tuple[int, bool], rules.Participation] = {}
     participations = result.participations
-    for user_id, team_id, role, year in member_rows:
+    for user_id, team_id, role, year, led_on in member_rows:
         is_leader = role == Membership.Role.LEADER
         participation = shared.get((team_id, is_leader))
         if participation is None:
@@ -267,6 +314,7 @@ def gather(
                 policy_scores=policy.get(team_id, ()),
                 technical_scores=technical.get(team_id, ()),
                 leadership_scores=leadership.get(team_id, ()) if is_leader else (),
+                led_on=led_on,
             )
         if user_id in participations:
             participations[user_id].append(participation)
@@ -286,6 +334,10 @@ def gather(
         manual = manual.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
     for user_id, level, year in manual.values_list("user_id", "level", "fiscal_year").order_by():
         result.prior.setdefault(user_id, []).append(rules.PriorAward(rules.Level(level), year))
+
+    # 6. Verified qualifications and courses, only when some 年度 requires one.
+    if any(rule_set.requirements for rule_set in result.rule_sets.values()):
+        result.credentials = training_selectors.verified_keys(user_ids=user_ids)
     return result
 
 
@@ -316,7 +368,12 @@ def decide_for(
         for c in certifications
         if c.status in Certification.HELD
     ]
-    outcome = rules.decide(data.participations.get(user.pk, []), data.rule_sets, prior)
+    outcome = rules.decide(
+        data.participations.get(user.pk, []),
+        data.rule_sets,
+        prior,
+        credentials=data.credentials.get(user.pk, ()),
+    )
     return outcome, data
 
 

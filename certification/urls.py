@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .credentials import views as credential_views
+from .talent import views as talent_views
 
 app_name = "certification"
 
@@ -32,4 +33,7 @@ urlpatterns = [
         name="credential_status_list",
     ),
     path("organiser/certification/", views.dashboard, name="dashboard"),
+    # The 人材台帳 (training and qualifications, issue 12): a person's journey, HR's ledger.
+    path("people/<int:pk>/journey/", talent_views.journey, name="journey"),
+    path("hr/ledger/", talent_views.talent_ledger, name="talent_ledger"),
 ]

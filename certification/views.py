@@ -11,6 +11,7 @@ from accounts.audit import audit_record
 from accounts.exports import private_no_store
 from accounts.fiscal import fiscal_year_label
 from accounts.models import AuditAction
+from training import selectors as training_selectors
 
 from . import department_counts, evidence, permissions, rules, selectors
 from .credentials.reissue import reissue_of
@@ -35,7 +36,12 @@ def _condition_label(condition) -> str:
     template = rules.CONDITION_TEXT.get(condition.code)
     if template is None:
         return condition.label
-    return _(template) % condition.params
+    params = condition.params
+    if condition.code == "verified_requirement":
+        # The rules know keys; the reader sees the qualifications' and courses' names.
+        names = training_selectors.key_names(params["keys"])
+        params = params | {"requirements": _("、").join(names[k] for k in params["keys"])}
+    return _(template) % params
 
 
 @login_required
@@ -200,6 +206,7 @@ def dashboard(request):
         "y_label": _("認定者数（人）"),
     }
     effects = selectors.measured_effects_by_year()
+    training = training_selectors.training_table()
     return render(
         request,
         "certification/certification_dashboard.html",
@@ -211,5 +218,6 @@ def dashboard(request):
             "chart": chart,
             "effects": effects,
             "by_current": by_current,
+            "training": training,
         },
     )

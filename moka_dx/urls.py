@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("", include("evaluations.urls")),
+    path("", include("training.urls")),
     path("", include("certification.urls")),
 ]
 

@@ -14,7 +14,17 @@ from accounts.admin import (
     SafeActionsMixin,
 )
 
-from .models import Attendance, MeasuredEffect, Membership, Project, Team, Worksheet, Workshop
+from .models import (
+    Attendance,
+    LeaderTerm,
+    MeasuredEffect,
+    Membership,
+    MembershipLeave,
+    Project,
+    Team,
+    Worksheet,
+    Workshop,
+)
 
 
 @admin.register(Project)
@@ -34,7 +44,7 @@ class ProjectAdmin(ReadOnlyHistoryAdmin):
 
 class MembershipInline(ReadOnlyInline):
     model = Membership
-    fields = ("user", "role", "status", "applied_at", "decided_at", "withdrawn_at")
+    fields = ("user", "role", "status", "applied_at", "decided_at", "withdrawn_at", "ended_on")
 
 
 @admin.register(Team)
@@ -93,3 +103,23 @@ class WorkshopAdmin(SafeActionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("topic", "project__title")
     list_select_related = ("project",)
     inlines = [AttendanceInline]
+
+
+@admin.register(MembershipLeave)
+class MembershipLeaveAdmin(ReadOnlyHistoryAdmin):
+    """Leaves (休止) are recorded on the organiser's team page (`membership_leave_add`)."""
+
+    list_display = ("membership", "kind", "starts_on", "ends_on", "recorded_by")
+    list_filter = ("kind", "membership__project__fiscal_year")
+    search_fields = ("membership__user__last_name", "membership__team__name")
+    list_select_related = ("membership__user", "membership__team", "recorded_by")
+
+
+@admin.register(LeaderTerm)
+class LeaderTermAdmin(ReadOnlyHistoryAdmin):
+    """Leader terms are written by `leader_change` on the organiser's team page."""
+
+    list_display = ("team", "user", "starts_on", "ends_on", "recorded_by")
+    list_filter = ("team__project__fiscal_year",)
+    search_fields = ("team__name", "user__last_name")
+    list_select_related = ("team", "user", "recorded_by")

@@ -22,7 +22,7 @@ Who is where (staff 20001–20080 from accounts/demo.py; 20001 is the demo staff
   - 固定資産税の問い合わせ対応の効率化 (税務課): leader 20003 (second year in a row)
                                            members 20012, 20042, 20013
   - 福祉サービス申請の電子化 (福祉課):      leader 20006 (FY2023 member); members 20014,
-                                           20043, 20015
+                                           20043 (育児休業 2024-10-01〜2025-01-31), 20015
   - 会議録作成の自動化 (総務課):            leader 20038 (FY2022 member); members 20016,
                                            20044, 20017
 令和8年度 (FY2026, the current year) — status 募集中 (recruiting), two proposed teams
@@ -380,8 +380,26 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
             by=organiser,
             attended_user_ids=[pk for pk in members if pk != absent],
         )
+    if spec.fiscal_year == DEMO_LEAVE[0]:
+        _seed_leave(organiser, people)
     services.project_transition(project=project, to=Project.Status.REPORTING, by=organiser)
     return project
+
+
+#: The demo's member on leave (issue 14): (年度, employee number, kind, first, last day).
+#: A leave that ended before the report meeting: the member took part again, so rating
+#: and certification are what they were without it (docs/demo-certifications.md).
+DEMO_LEAVE = (2024, "20043", "childcare", datetime.date(2024, 10, 1), datetime.date(2025, 1, 31))
+
+
+def _seed_leave(organiser: User, people: dict[str, User]) -> None:
+    year, number, kind, first, last = DEMO_LEAVE
+    membership = Membership.objects.get(
+        project__fiscal_year=year, user=people[number], status=Membership.Status.APPROVED
+    )
+    services.membership_leave_add(
+        membership=membership, kind=kind, starts_on=first, ends_on=last, by=organiser
+    )
 
 
 @transaction.atomic

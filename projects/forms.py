@@ -9,7 +9,7 @@ from accounts.forms import FiscalYearChoiceField
 from accounts.models import Department
 from accounts.validators import NoNulFormMixin
 
-from .models import MeasuredEffect, Project, Team, Worksheet, Workshop
+from .models import MeasuredEffect, Membership, MembershipLeave, Project, Team, Worksheet, Workshop
 from .services import PROJECT_FIELDS, WORKSHEET_FIELDS
 
 STATUS_CHOICES = [("", _("すべて")), *Project.Status.choices]
@@ -127,3 +127,69 @@ class AttendanceForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Project.Status.choices)
+
+
+# --- leave, early end, leader change (issue 14) -------------------------------------------
+
+
+class _MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.full_name}（{obj.get_role_display()}）"
+
+
+class _TeamMemberForm(NoNulFormMixin, forms.Form):
+    """A form about one of the team's approved members (`members`: those memberships)."""
+
+    ACTION = ""
+    SUBMIT = ""
+    membership = _MemberChoiceField(label=_("メンバー"), queryset=Membership.objects.none())
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, prefix=self.ACTION, **kwargs)
+        members = list(members)
+        field = self.fields["membership"]
+        field.queryset = Membership.objects.filter(pk__in=[m.pk for m in members])
+        # The choices come from the prefetched rows (no query per option on the page).
+        field.choices = [("", "---------")] + [
+            (m.pk, field.label_from_instance(m)) for m in members
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class LeaveForm(_TeamMemberForm):
+    ACTION = "leave"
+    kind = forms.ChoiceField(label=_("休止の種類"), choices=MembershipLeave.Kind.choices)
+    starts_on = forms.DateField(
+        label=_("休止開始日"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("休止終了日"),
+        required=False,
+        help_text=_("未定の場合は空欄にしてください。"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("備考"),
+        required=False,
+        max_length=200,
+        help_text=_("病名など健康に関する情報は記入しないでください。"),
+    )
+
+
+class EndForm(_TeamMemberForm):
+    ACTION = "end"
+    ended_on = forms.DateField(
+        label=_("最後に参加した日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class LeaderChangeForm(_TeamMemberForm):
+    ACTION = "leader"
+    membership = _MemberChoiceField(label=_("新しいリーダー"), queryset=Membership.objects.none())
+    on = forms.DateField(label=_("交代日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+TEAM_MEMBER_FORMS = {form.ACTION: form for form in (LeaveForm, EndForm, LeaderChangeForm)}

@@ -169,6 +169,9 @@ class Membership(models.Model):
     applied_at = models.DateTimeField(_("申請日時"), auto_now_add=True)
     decided_at = models.DateTimeField(_("決定日時"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("辞退日時"), null=True, blank=True)
+    # The last day the person took part, when they left the project early (issue 14); the
+    # membership stays approved (they did take part). Set by `membership_end` only.
+    ended_on = models.DateField(_("途中終了日"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -207,6 +210,109 @@ class Membership(models.Model):
     def is_live(self) -> bool:
         """Applied or approved: the person holds a place in the team."""
         return self.status in self.LIVE
+
+
+class MembershipLeave(models.Model):
+    """A pause (休止) of an approved membership: 育児休業, 病気休暇 or another leave, from
+    `starts_on` to `ends_on` inclusive (open-ended while `ends_on` is empty). While paused,
+    the person is neither asked nor allowed to rate their leader (issue 14). Written by
+    `projects.services.membership_leave_add` only; one membership's leaves never overlap
+    (checked under a row lock on the membership)."""
+
+    class Kind(models.TextChoices):
+        CHILDCARE = "childcare", _("育児休業")
+        SICK = "sick", _("病気休暇")
+        OTHER = "other", _("その他")
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("メンバー"), on_delete=models.PROTECT, related_name="leaves"
+    )
+    kind = models.CharField(_("休止の種類"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("休止開始日"))
+    ends_on = models.DateField(_("休止終了日"), null=True, blank=True)
+    reason = models.CharField(_("備考"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("休止")
+        verbose_name_plural = _("休止")
+        ordering = ["membership", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="membership_leave_dates_ordered",
+                violation_error_message=_("休止終了日は休止開始日以降にしてください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership} / {self.get_kind_display()}"
+
+    def covers(self, day) -> bool:
+        """The person is on this leave on `day`."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class LeaderTerm(models.Model):
+    """Who led a team, and when (issue 14). Written by `projects.services.leader_change`:
+    a team without terms is led by its LEADER membership throughout; the first change
+    records the former leader's term (from the start, `starts_on` empty) and the new one's
+    (`ends_on` empty while they lead). The leadership window evaluates the leader at the
+    team's report meeting (`projects.selectors.leader_at`)."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("チーム"), on_delete=models.PROTECT, related_name="leader_terms"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("リーダー"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    starts_on = models.DateField(_("就任日"), null=True, blank=True)
+    ends_on = models.DateField(_("退任日"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("リーダーの任期")
+        verbose_name_plural = _("リーダーの任期")
+        ordering = ["team", F("starts_on").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="leader_term_dates_ordered",
+                violation_error_message=_("退任日は就任日以降にしてください。"),
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(ends_on__isnull=True),
+                name="leader_term_one_current_per_team",
+                violation_error_message=_("このチームには既に現在のリーダーがいます。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} / {self.user}"
 
 
 class Worksheet(models.Model):

@@ -4,11 +4,15 @@ members."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -19,7 +23,16 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.permissions import is_city_staff, is_programme_admin
 
-from .models import Attendance, MeasuredEffect, Membership, Project, Team, Workshop
+from .models import (
+    Attendance,
+    LeaderTerm,
+    MeasuredEffect,
+    Membership,
+    MembershipLeave,
+    Project,
+    Team,
+    Workshop,
+)
 
 LIVE_TEAM_STATUSES = (Team.Status.PROPOSED, Team.Status.APPROVED)
 
@@ -270,4 +283,80 @@ def programme_effects_by_year(*, fiscal_year: int | None = None) -> list[dict]:
         )
         .order_by("fiscal_year", "unit")
         .values("fiscal_year", "unit", "total", "teams", "effects")
+    )
+
+
+# --- leave, early end and leader changes (issue 14) ------------------------------------------
+
+
+def _covers(day: datetime.date, prefix: str = "") -> Q:
+    """A dated record (`starts_on`, `ends_on` inclusive, open-ended while empty) covering
+    `day`; an empty `starts_on` means from the beginning."""
+    return (Q(**{f"{prefix}starts_on__isnull": True}) | Q(**{f"{prefix}starts_on__lte": day})) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    )
+
+
+def available_memberships(qs: QuerySet[Membership], *, on: datetime.date) -> QuerySet[Membership]:
+    """The APPROVED memberships of `qs` whose person takes part on `on`: not ended before
+    it (`ended_on` is the last day taken part) and not on leave (休止) that day. No query
+    of its own: a filter to compose."""
+    on_leave = MembershipLeave.objects.filter(_covers(on), membership_id=OuterRef("pk"))
+    return qs.filter(status=Membership.Status.APPROVED).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on), ~Exists(on_leave)
+    )
+
+
+def unavailable_memberships(qs: QuerySet[Membership], *, on: datetime.date):
+    """The APPROVED memberships of `qs` whose person does NOT take part on `on` (ended or
+    on leave), with their user: the ones a page names as 休止中・途中終了."""
+    available = available_memberships(Membership.objects.all(), on=on).values("pk")
+    return (
+        qs.filter(status=Membership.Status.APPROVED)
+        .exclude(pk__in=available)
+        .select_related("user")
+    )
+
+
+def leader_at(team: Team, day: datetime.date) -> User | None:
+    """Who led `team` on `day`: the leader term covering it, or, for a team whose leader
+    never changed (no term), its LEADER membership (one or two queries)."""
+    terms = LeaderTerm.objects.filter(team=team)
+    term = terms.filter(_covers(day)).select_related("user__department").first()
+    if term is not None:
+        return term.user
+    if terms.exists():
+        return None
+    membership = (
+        Membership.objects.filter(
+            team=team, role=Membership.Role.LEADER, status=Membership.Status.APPROVED
+        )
+        .select_related("user__department")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def team_for_absences(pk: int) -> Team:
+    """The organiser's leave / end / leader page of an approved team: its approved
+    memberships with their leaves and its leader terms (four queries)."""
+    return get_object_or_404(
+        Team.objects.select_related("project").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(status=Membership.Status.APPROVED)
+                .select_related("user__department")
+                .prefetch_related("leaves")
+                .order_by("-role", "user__last_name_kana", "pk"),
+                to_attr="approved_memberships",
+            ),
+            Prefetch(
+                "leader_terms",
+                queryset=LeaderTerm.objects.select_related("user").order_by(
+                    F("starts_on").asc(nulls_first=True), "pk"
+                ),
+            ),
+        ),
+        pk=pk,
+        status=Team.Status.APPROVED,
     )

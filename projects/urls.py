@@ -53,6 +53,11 @@ urlpatterns = [
         name="organiser_team_approve",
     ),
     path(
+        "organiser/teams/<int:pk>/members/",
+        views.organiser_team_members,
+        name="organiser_team_members",
+    ),
+    path(
         "organiser/teams/<int:pk>/reject/",
         views.organiser_team_reject,
         name="organiser_team_reject",

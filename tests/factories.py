@@ -315,3 +315,54 @@ class CertificationFactory(DjangoModelFactory):
     source = Certification.Source.AUTOMATIC
     evidence = factory.LazyFunction(dict)
     announced_at = factory.LazyFunction(timezone.now)
+
+
+# --- training ---------------------------------------------------------------------------
+from training.models import (  # noqa: E402
+    Course,
+    CourseRecord,
+    Qualification,
+    QualificationRecord,
+    Review,
+)
+
+
+class QualificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Qualification
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"qual_{n}")
+    name = factory.Sequence(lambda n: f"テスト資格{n}")
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    fiscal_year = 2024
+    kind = Course.Kind.INTERNAL
+    title = factory.Sequence(lambda n: f"情報リテラシー研修{n}")
+    provider = "真岡市"
+    hours = Decimal("3.0")
+    held_on = factory.LazyAttribute(lambda c: datetime.date(c.fiscal_year, 7, 1))
+
+
+class CourseRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = CourseRecord
+
+    person = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    completed_on = factory.LazyAttribute(lambda r: datetime.date(r.course.fiscal_year, 7, 1))
+    status = Review.PENDING
+
+
+class QualificationRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = QualificationRecord
+
+    person = factory.SubFactory(UserFactory)
+    qualification = factory.SubFactory(QualificationFactory)
+    obtained_on = datetime.date(2024, 10, 1)
+    status = Review.PENDING

@@ -46,6 +46,10 @@ def grow(world, *, teams: int = 4, raters: int = 3) -> None:
     for _ in range(teams):
         project = factories.ProjectFactory(fiscal_year=2022, status="in_progress")
         factories.MembershipFactory(team=factories.TeamFactory(project=project))
+    if getattr(world, "qualification", None) is not None:  # added by the training matrix
+        from tests.training.matrix import grow as grow_training
+
+        grow_training(world, teams)
     recruiting = getattr(world, "recruiting", None)  # added by the projects matrix
     if recruiting is not None:
         for index in range(teams):

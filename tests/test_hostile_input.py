@@ -411,6 +411,45 @@ FORMS: dict[str, Form] = {
         writes=("projects.Attendance",),
         odd=lambda w: [{"attended": [w.member.pk, w.leader.pk]}],
     ),
+    "projects:organiser_team_members": Form(
+        "projects:organiser_team_members",
+        "organiser",
+        lambda w: {
+            "action": choice(["leave", "end", "leader"]),
+            "leave-membership": ids([w.membership.pk, w.applicant.pk, w.recruit_membership.pk]),
+            "leave-kind": choice(["childcare", "sick", "other"]),
+            "leave-starts_on": date(),
+            "leave-ends_on": date(),
+            "leave-reason": text(200),
+            "end-membership": ids([w.membership.pk, w.applicant.pk]),
+            "end-ended_on": date(),
+            "leader-membership": ids([w.membership.pk, w.recruit_membership.pk]),
+            "leader-on": date(),
+        },
+        kwargs=_pk("team"),
+        writes=(
+            "projects.MembershipLeave",
+            "projects.Membership",
+            "projects.LeaderTerm",
+            "accounts.AuditEntry",
+        ),
+        odd=lambda w: [
+            {
+                "action": "leave",
+                "leave-membership": str(w.membership.pk),
+                "leave-kind": "sick",
+                "leave-starts_on": "2024-10-01",
+                "leave-ends_on": "2024-10-31",
+                "leave-reason": odd_text(200),
+            },
+            {"action": "end", "end-membership": str(w.membership.pk), "end-ended_on": "2024-12-01"},
+            {
+                "action": "leader",
+                "leader-membership": str(w.membership.pk),
+                "leader-on": "2024-12-01",
+            },
+        ],
+    ),
     # --- evaluations: raters and staff ---
     "evaluations:presentation_evaluate": Form(
         "evaluations:presentation_evaluate",
@@ -615,7 +654,13 @@ FORMS: dict[str, Form] = {
             "token": hostile(),
         },
         examples=40,
-        writes=("accounts.User", "accounts.AuditEntry"),
+        # A confirmed import may move people (dated transfers) and rename them.
+        writes=(
+            "accounts.User",
+            "accounts.AuditEntry",
+            "accounts.DepartmentAssignment",
+            "accounts.NameChange",
+        ),
         odd=lambda w: [{"file": _odd_roster(w)}, {"file": _odd_roster(w), "full_roster": "on"}],
         follow_up=_confirm_roster,
         note="upload is a dry run (preview); confirm needs the session's one-time token",
@@ -753,6 +798,87 @@ FORMS: dict[str, Form] = {
         examples=5,
         some_refused=False,
     ),
+    # --- training (issue 12: 職員研修 and qualifications) ---
+    "training:qualification_register": Form(
+        "training:qualification_register",
+        "staff",
+        lambda w: {
+            "qualification-qualification": ids([w.qualification.pk, w.other_qualification.pk]),
+            "qualification-obtained_on": date(),
+            "qualification-certificate": upload(),
+        },
+        writes=("training.QualificationRecord",),
+        odd=lambda w: [
+            {
+                "qualification-qualification": w.other_qualification.pk,
+                "qualification-obtained_on": "2024-11-01",
+                "qualification-certificate": SimpleUploadedFile("合格証書😀.pdf", PDF),
+            }
+        ],
+    ),
+    "training:course_register": Form(
+        "training:course_register",
+        "staff",
+        lambda w: {
+            "course-course": ids([w.external_course.pk, w.course.pk]),
+            "course-completed_on": date(),
+            "course-certificate": upload(),
+        },
+        writes=("training.CourseRecord",),
+        odd=lambda w: [
+            {"course-course": w.external_course.pk, "course-completed_on": "2020-02-29"}
+        ],
+    ),
+    "training:record_verify": Form(
+        "training:record_verify",
+        "hr_admin",
+        lambda w: {"reason": hostile()},
+        kwargs=lambda w: {"kind": "qualification", "pk": w.qualification_record.pk},
+        writes=("training.QualificationRecord", "accounts.AuditEntry"),
+        examples=5,
+        some_refused=False,
+    ),
+    "training:record_return": Form(
+        "training:record_return",
+        "hr_admin",
+        lambda w: {"reason": text(500)},
+        kwargs=lambda w: {"kind": "course", "pk": w.course_record.pk},
+        writes=("training.CourseRecord", "accounts.AuditEntry"),
+        odd=lambda w: [{"reason": odd_text(500)}],
+    ),
+    "training:organiser_courses": Form(
+        "training:organiser_courses",
+        "organiser",
+        lambda w: {
+            "fiscal_year": integer(2000, 2100),
+            "kind": choice(["internal", "external", "executive"]),
+            "title": text(200),
+            "provider": text(100),
+            "hours": decimal(0, 999, places=1),
+            "held_on": date(),
+            "code": text(40),
+        },
+        writes=("training.Course",),
+        odd=lambda w: [
+            {
+                "fiscal_year": str(w.project.fiscal_year),
+                "kind": "executive",
+                "title": odd_text(200),
+                "provider": odd_text(100),
+                "hours": "0.5",
+                "held_on": "2024-07-01",
+                "code": "ishiki-kaikaku",
+            }
+        ],
+    ),
+    "training:organiser_attendance": Form(
+        "training:organiser_attendance",
+        "organiser",
+        lambda w: {"attended": many([w.member.pk, w.leader.pk, w.external_expert.pk])},
+        kwargs=lambda w: {"pk": w.course.pk},
+        writes=("training.CourseRecord",),
+        odd=lambda w: [{"attended": [w.member.pk, w.leader.pk]}],
+    ),
 }
 
 # URLs that only answer GET (lists, details, downloads, exports); a POST changes nothing.
@@ -791,6 +917,11 @@ GET_ONLY = {
     "certification:credential_issuer",
     "certification:credential_status_list",
     "certification:dashboard",
+    "certification:journey",
+    "certification:talent_ledger",
+    "training:my_training",
+    "training:certificate_download",
+    "training:review_list",
     "admin:certification_certification_export_csv",
     "admin:certification_certification_export_xlsx",
     "admin:accounts_auditentry_export",
@@ -803,7 +934,7 @@ GET_ONLY = {
 # The admin's standard model pages (Django's own forms); our custom admin views are listed.
 _STANDARD_ADMIN = ("_changelist", "_add", "_change", "_delete", "_history")
 _OUR_ADMIN_PREFIXES = tuple(
-    f"admin:{app}_" for app in ("accounts", "projects", "evaluations", "certification")
+    f"admin:{app}_" for app in ("accounts", "projects", "evaluations", "training", "certification")
 )
 
 

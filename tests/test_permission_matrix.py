@@ -24,8 +24,8 @@ from evaluations.models import ReminderLog
 from tests import factories
 from tests.matrix import ADMIN_KINDS, ROLES, build_world
 
-APPS = ("accounts", "projects", "evaluations", "certification")
-OUR_NAMESPACES = {"projects", "evaluations", "certification"}
+APPS = ("accounts", "projects", "evaluations", "training", "certification")
+OUR_NAMESPACES = {"projects", "evaluations", "training", "certification"}
 OUR_ROOT_NAMES = {"home", "healthz", "account_signup", "account_email"}
 
 

@@ -29,6 +29,7 @@ from .evidence import FiscalYearFilter, evidence_table
 from .exports import CertificationExportsMixin
 from .forms import GrantForm, ReasonForm, ResolveFlagForm
 from .reissue import ReissueActionMixin
+from .requirements import RuleSetForm
 
 
 @admin.register(Certification)
@@ -296,6 +297,7 @@ class CertificationAdmin(
 
 @admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
+    form = RuleSetForm
     list_display = (
         "fiscal_year",
         "year_label",

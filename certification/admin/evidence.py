@@ -55,7 +55,7 @@ def evidence_table(data: dict | None):
         return (
             fiscal_year_label(team.get("fiscal_year")),
             f"{team.get('team_name', team.get('team'))} / {team.get('project_title', '')}",
-            evidence.role_label(team.get("role", "")),
+            evidence.team_role_label(team),
             f"{evidence.number(team.get('policy_mean'))}（{team.get('policy_raters', 0)}）",
             f"{evidence.number(team.get('technical_mean'))}（{team.get('technical_raters', 0)}）",
             evidence.number(team.get("report_score")),

@@ -169,10 +169,13 @@ def _decide(
         for user_id in ids[start:bound]:
             participations = data.participations.get(user_id, no_prior)
             prior = data.prior.get(user_id, no_prior)
-            key = (tuple(participations), tuple(prior))
+            credentials = data.credentials.get(user_id, frozenset())
+            key = (tuple(participations), tuple(prior), credentials)
             outcome = memo.get(key)
             if outcome is None:
-                outcome = memo[key] = rules.decide(participations, data.rule_sets, prior)
+                outcome = memo[key] = rules.decide(
+                    participations, data.rule_sets, prior, credentials=credentials
+                )
             outcomes[user_id] = outcome
         start = bound
         if on_step is not None:

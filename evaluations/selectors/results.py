@@ -23,6 +23,7 @@ from ..models import (
     Presentation,
     ReportMeeting,
 )
+from .leadership import team_leader
 
 
 def _two(value) -> Decimal:
@@ -190,9 +191,10 @@ def team_results(*, team: Team, viewer, full_access: bool = False) -> TeamResult
     )
     meeting_open = any(not p.meeting.is_closed for p in presentations)
 
-    is_leader = Membership.objects.filter(
-        team=team, user=viewer, role=Membership.Role.LEADER, status=Membership.Status.APPROVED
-    ).exists()
+    # The aggregate is about the leader the window evaluates (after a leader change, the
+    # one who led at the report meeting, issue 14): theirs to see, not their successor's.
+    evaluated = team_leader(team)
+    is_leader = evaluated is not None and evaluated.pk == getattr(viewer, "pk", None)
     window = LeadershipWindow.objects.filter(project_id=team.project_id).first()
     leadership = None
     if not (is_leader or full_access):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.history import change_reason
 from accounts.models import AuditAction, User
-from projects.models import Membership, Team
+from projects.models import LeaderTerm, Membership, Team
 
 from .. import permissions
 from ..exceptions import EvaluationError, NotAllowed, ScoringClosed
@@ -110,6 +110,8 @@ def window_reopen(
                     status=Membership.Status.APPROVED,
                 ).values_list("user_id", flat=True)
             )
+            # Every leader of a term (issue 14): the evaluated one among them.
+            | set(LeaderTerm.objects.filter(team_id__in=team_ids).values_list("user_id", flat=True))
         )
         window_id = window.pk
         transaction.on_commit(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import AuditAction, User
 from projects import permissions as project_permissions
-from projects.models import Membership, Project, Team
+from projects.models import LeaderTerm, Membership, Project, Team
+from projects.selectors import unavailable_memberships
 
 from ..exceptions import EvaluationError, NotAllowed, ScoringClosed
 from ..models import Evaluation, LeadershipInvitation, LeadershipWindow, Perspective
@@ -85,7 +86,8 @@ def window_close(
     """Close the window: lock the row, record who closed it and when (on the window and
     in the 操作ログ; `request` gives the address). After commit,
     send `leadership_window_closed(sender=LeadershipWindow, window_id, user_ids)` with
-    the leaders of the project's approved teams. Idempotent when closed."""
+    the leaders of the project's approved teams (the ones evaluated: the leader at each
+    team's report meeting). Idempotent when closed."""
     with transaction.atomic():
         window = LeadershipWindow.objects.select_for_update().get(pk=window.pk)
         if not close_scoring(
@@ -100,6 +102,12 @@ def window_close(
                     team__status=Team.Status.APPROVED,
                     role=Membership.Role.LEADER,
                     status=Membership.Status.APPROVED,
+                ).values_list("user_id", flat=True)
+            )
+            # Whoever led a team at some time (issue 14): the evaluated one among them.
+            | set(
+                LeaderTerm.objects.filter(
+                    team__project_id=window.project_id, team__status=Team.Status.APPROVED
                 ).values_list("user_id", flat=True)
             )
         )
@@ -127,6 +135,11 @@ def invitation_add(*, team: Team, user: User, by: User) -> LeadershipInvitation:
             "user_id", flat=True
         )
     )
+    if unavailable_memberships(
+        Membership.objects.filter(team=team, user=user), on=timezone.localdate()
+    ).exists():
+        # 休止中・途中終了 (issue 14): not a rater, and not invited in another capacity.
+        raise NotAllowed(_("休止中または参加を終了したメンバーは評価者にできません。"))
     refusal = invitation_refusal(user, leader=leader, live_member_ids=live_member_ids)
     if refusal:
         raise NotAllowed(refusal)

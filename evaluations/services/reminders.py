@@ -42,8 +42,8 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
 
     - Open report meeting: executives (policy) and experts (technical) who have not
       scored every presentation they may score. Key `meeting:<id>`.
-    - Open leadership window closing tomorrow: members and invited colleagues who have
-      not evaluated their leader. Key `window:<id>:<closes_on>`.
+    - Open leadership window closing tomorrow: members (taking part `today`, not on
+      leave or ended) and invited colleagues who have not evaluated their leader. Key `window:<id>:<closes_on>`.
     At least once per rater and key, normally exactly once: each mail is sent on its own
     and recorded in ReminderLog (unique per rater and key) only after the mail server
     accepted it. When some sends fail, the others are still sent and recorded, and the
@@ -74,7 +74,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         status=LeadershipWindow.Status.OPEN, closes_on=tomorrow
     ).select_related("project")
     for window in windows:
-        for user, teams in leadership_pending_raters(window=window):
+        for user, teams in leadership_pending_raters(window=window, today=today):
             due.append(
                 {
                     "user": user,

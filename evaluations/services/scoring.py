@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User
 from projects.models import Membership, Team
+from projects.selectors import available_memberships
 
 from ..exceptions import EvaluationError, InvalidScores, NotAllowed, ScoringClosed
 from ..models import (
@@ -25,6 +27,7 @@ from ..models import (
     Rubric,
 )
 from ..rules import evaluation_score
+from ..selectors import team_leader
 
 COMMENT_MAX = 2000
 
@@ -44,11 +47,21 @@ def _check_may_evaluate(
             raise NotAllowed(_("自分が所属するチームの発表は評価できません。"))
         return
     assert team is not None
+    # The window evaluates the leader at the report meeting (issue 14): after a change, the
+    # former leader is still the one evaluated, and the new one may rate them.
+    leader = team_leader(team)
     live = Membership.objects.filter(team=team, user=evaluator, status__in=Membership.LIVE)
-    if live.filter(role=Membership.Role.LEADER).exists():
+    if (leader is not None and leader.pk == evaluator.pk) or (
+        leader is None and live.filter(role=Membership.Role.LEADER).exists()
+    ):
         raise NotAllowed(_("自分自身のリーダーシップは評価できません。"))
-    is_member = live.filter(status=Membership.Status.APPROVED).exists()
     is_invited = LeadershipInvitation.objects.filter(team=team, user=evaluator).exists()
+    approved = live.filter(status=Membership.Status.APPROVED)
+    is_member = available_memberships(approved, on=timezone.localdate()).exists()
+    if not (is_member or is_invited) and approved.exists():
+        raise NotAllowed(
+            _("休止中または参加を終了したメンバーは、リーダーシップ評価を行えません。")
+        )
     if not (is_member or is_invited):
         raise NotAllowed(
             _("リーダーシップ評価は、チームのメンバーと招待された同一所属職員のみが行えます。")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "evaluations",
+    "training",
     "certification",
 ]
 
@@ -346,6 +347,8 @@ CERTIFICATION_RECOMPUTE_RANGE = env.int("CERTIFICATION_RECOMPUTE_RANGE", default
 CERTIFICATION_TWO_PERSON_RULE = env.bool("CERTIFICATION_TWO_PERSON_RULE", default=not DEBUG)
 DISAGREEMENT_STDEV = env.float("DISAGREEMENT_STDEV", default=20.0)
 MATERIALS_MAX_BYTES = env.int("MATERIALS_MAX_BYTES", default=20 * 1024 * 1024)
+# Largest certificate file (合格証書・修了証) staff attach to a qualification or course.
+TRAINING_CERTIFICATE_MAX_BYTES = env.int("TRAINING_CERTIFICATE_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Portable credentials (Open Badges 3.0, see certification/credentials/) -------------
 # The city's Ed25519 signing keys live in files, never in the database: the one private

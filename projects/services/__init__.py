@@ -16,12 +16,13 @@ Services that depend on "today" (the recruitment window) take an optional keywor
 `today`; the default is `timezone.localdate()`. The demo passes past dates explicitly.
 
 A package split by what a reader looks for: `projects`, `teams`, `memberships`,
-`worksheets`, `workshops`, the recruitment rules in `eligibility`, shared helpers in
-`_common`. Callers import from `projects.services`; the names below are its public face.
+`worksheets`, `workshops`, leave / early end / leader change in `absences`, the
+recruitment rules in `eligibility`, shared helpers in `_common`. Callers import from `projects.services`; the names below are its public face.
 """
 
 from __future__ import annotations
 
+from .absences import leader_change, membership_end, membership_leave_add, project_span
 from .eligibility import check_eligible, check_recruitment_open, recruitment_is_open
 from .memberships import (
     membership_apply,
@@ -55,14 +56,18 @@ __all__ = [
     "check_can_edit_worksheet",
     "check_eligible",
     "check_recruitment_open",
+    "leader_change",
     "measured_effect_add",
     "measured_effect_delete",
     "measured_effect_update",
     "membership_apply",
+    "membership_end",
+    "membership_leave_add",
     "membership_approve",
     "membership_reject",
     "membership_withdraw",
     "project_create",
+    "project_span",
     "project_transition",
     "project_update",
     "recruitment_is_open",

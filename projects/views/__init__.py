@@ -12,6 +12,7 @@ from .organiser import (
     organiser_project_manage,
     organiser_project_transition,
     organiser_team_approve,
+    organiser_team_members,
     organiser_team_reject,
     organiser_workshop_list,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "organiser_project_manage",
     "organiser_project_transition",
     "organiser_team_approve",
+    "organiser_team_members",
     "organiser_team_reject",
     "organiser_workshop_list",
     "project_detail",

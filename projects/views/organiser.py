@@ -6,12 +6,14 @@ import copy
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..exceptions import ProjectError
 from ..forms import (
+    TEAM_MEMBER_FORMS,
     AttendanceForm,
     ProjectForm,
     WorkshopForm,
@@ -191,4 +193,79 @@ def organiser_attendance(request, pk):
         request,
         "projects/organiser_attendance.html",
         {"workshop": workshop, "form": form, "members": members},
+    )
+
+
+# --- leave, early end, leader change (issue 14) -------------------------------------------
+
+
+def _absence_call(request, team, action, data):
+    """The one service call of a valid form of the team page; True when it succeeded."""
+    membership = data["membership"]
+    name = membership.user.full_name
+    if action == "leave":
+        return _run(
+            request,
+            lambda: services.membership_leave_add(
+                membership=membership,
+                kind=data["kind"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+                by=request.user,
+                request=request,
+            ),
+            _("%(name)s さんの休止を記録しました。") % {"name": name},
+        )
+    if action == "end":
+        return _run(
+            request,
+            lambda: services.membership_end(
+                membership=membership, ended_on=data["ended_on"], by=request.user, request=request
+            ),
+            _("%(name)s さんの途中終了を記録しました。") % {"name": name},
+        )
+    return _run(
+        request,
+        lambda: services.leader_change(
+            team=team, new_leader=membership, on=data["on"], by=request.user, request=request
+        ),
+        _("リーダーを %(name)s さんに交代しました。") % {"name": name},
+    )
+
+
+@organiser_required
+def organiser_team_members(request, pk):
+    """An approved team's members: record a leave (休止), an early end, a leader change."""
+    team = selectors.team_for_absences(pk)
+    members = team.approved_memberships
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        name: form_class(request.POST if name == action else None, members=members)
+        for name, form_class in TEAM_MEMBER_FORMS.items()
+    }
+    if request.method == "POST":
+        form = forms.get(action)
+        if form is None:
+            messages.error(request, _("操作の指定が正しくありません。"))
+        elif form.is_valid():
+            if _absence_call(request, team, action, form.cleaned_data):
+                return redirect("projects:organiser_team_members", pk=team.pk)
+        else:
+            messages.error(request, _("入力内容に誤りがあります。"))
+    today = timezone.localdate()
+    for m in members:
+        m.on_leave = any(leave.covers(today) for leave in m.leaves.all())
+        m.has_ended = m.ended_on is not None and m.ended_on < today
+    return render(
+        request,
+        "projects/organiser_team_members.html",
+        {
+            "team": team,
+            "project": team.project,
+            "members": members,
+            "forms": forms,
+            "is_own": any(m.user_id == request.user.pk for m in members),
+            "span": services.project_span(team.project),
+        },
     )

@@ -56,13 +56,17 @@ evaluations.reportmeeting               ----  ----      ----            v---    
 evaluations.rubric                      ----  ----      ----            v---      v---
 mfa.authenticator                       ----  ----      ----            ----      ----
 projects.attendance                     ----  ----      ----            v---      v---
+projects.historicalleaderterm           ----  ----      ----            ----      ----
 projects.historicalmeasuredeffect       ----  ----      ----            ----      ----
 projects.historicalmembership           ----  ----      ----            ----      ----
+projects.historicalmembershipleave      ----  ----      ----            ----      ----
 projects.historicalproject              ----  ----      ----            ----      ----
 projects.historicalteam                 ----  ----      ----            ----      ----
 projects.historicalworksheet            ----  ----      ----            ----      ----
+projects.leaderterm                     ----  ----      ----            v---      v---
 projects.measuredeffect                 ----  ----      ----            v---      v---
 projects.membership                     ----  ----      ----            v---      v---
+projects.membershipleave                ----  ----      ----            v---      v---
 projects.project                        ----  ----      ----            v---      v---
 projects.team                           ----  ----      ----            v---      v---
 projects.worksheet                      ----  ----      ----            v---      v---
@@ -71,6 +75,14 @@ socialaccount.socialaccount             ----  ----      ----            ----    
 socialaccount.socialapp                 ----  ----      ----            ----      ----
 socialaccount.socialtoken               ----  ----      ----            ----      ----
 sessions.session                        ----  ----      ----            ----      ----
+training.course                         ----  ----      ----            v---      v---
+training.courserecord                   ----  ----      ----            v---      v---
+training.historicalcourse               ----  ----      ----            ----      ----
+training.historicalcourserecord         ----  ----      ----            ----      ----
+training.historicalqualification        ----  ----      ----            ----      ----
+training.historicalqualificationrecord  ----  ----      ----            ----      ----
+training.qualification                  ----  ----      ----            v---      vac-
+training.qualificationrecord            ----  ----      ----            ----      v---
 """
 
 ACTIONS = "vacd"

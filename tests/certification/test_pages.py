@@ -146,7 +146,9 @@ def test_the_dashboard_counts_per_level_year_and_department(
     effect = factories.MeasuredEffectFactory(before=1200, after=300)
     effect.worksheet.team.project.fiscal_year  # noqa: B018
     client.force_login(organiser)
-    with django_assert_max_num_queries(8):
+    # session, user, groups; certifications; department at the time (people, their
+    # dated assignments, departments); effects; training (qualifications, courses)
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("certification:dashboard"))
     html = response.content.decode()
     row = response.context["table_rows"][0]

@@ -22,7 +22,7 @@ from projects.models import Membership
 from tests import factories
 from tests.matrix import build_world
 
-OUR_APPS = ("accounts", "projects", "evaluations", "certification")
+OUR_APPS = ("accounts", "projects", "evaluations", "training", "certification")
 
 # --- the world ----------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def hostile_world() -> SimpleNamespace:
     need: an applicant waiting for approval, a second presentation, a second colleague
     of the leader's department, and an active and a flagged certification."""
     world = build_world()
-    for app in ("projects", "evaluations", "certification"):
+    for app in ("projects", "evaluations", "training", "certification"):
         importlib.import_module(f"tests.{app}.matrix").extend(world)
     world.applicant = factories.MembershipFactory(team=world.team, status=Membership.Status.APPLIED)
     world.presentation2 = factories.PresentationFactory(

@@ -2,14 +2,15 @@
 
 The shared world has a FY2024 project in progress with one approved team (leader + member)
 and its worksheet. `extend` adds a measured effect, a workshop, a project that is
-recruiting (with a proposed team) and a draft project.
+recruiting (with a proposed team), a draft project, a past leave of the member and the
+leader's current leader term.
 """
 
 import datetime
 
 from django.utils import timezone
 
-from projects.models import Project, Team
+from projects.models import LeaderTerm, MembershipLeave, Project, Team
 from tests import factories
 from tests.matrix import VIEW, Row, expect
 
@@ -36,6 +37,14 @@ def extend(world):
         project=world.recruiting, status=Team.Status.PROPOSED
     )
     factories.MembershipFactory(team=world.proposed_team, role="leader", status="applied")
+    # Issue 14: a past leave of the member and the leader's current term (admin rows).
+    world.leave = MembershipLeave.objects.create(
+        membership=world.membership,
+        kind=MembershipLeave.Kind.SICK,
+        starts_on=datetime.date(2024, 6, 1),
+        ends_on=datetime.date(2024, 6, 30),
+    )
+    world.leader_term = LeaderTerm.objects.create(team=world.team, user=world.leader)
     world.draft = factories.ProjectFactory(
         fiscal_year=today.year + 1, title="準備中のプロジェクト", status=Project.Status.DRAFT
     )
@@ -121,6 +130,12 @@ ROWS: list[Row] = [
         note="refused (already approved) with a message",
     ),
     Row(
+        "projects:organiser_team_members",
+        ORGANISER_PAGE,
+        kwargs=pk("team"),
+        note="leave, early end and leader change of an approved team (issue 14)",
+    ),
+    Row(
         "projects:organiser_attendance",
         ORGANISER_POST,
         kwargs=pk("workshop"),
@@ -131,5 +146,14 @@ ROWS: list[Row] = [
 
 ADMIN_MODELS = {
     f"projects.{model}": (VIEW, VIEW)
-    for model in ("project", "team", "membership", "worksheet", "measuredeffect", "workshop")
+    for model in (
+        "project",
+        "team",
+        "membership",
+        "worksheet",
+        "measuredeffect",
+        "workshop",
+        "membershipleave",
+        "leaderterm",
+    )
 }

@@ -1,7 +1,7 @@
 import pytest
 
 from projects import demo, selectors
-from projects.models import Membership, Project, Team
+from projects.models import Membership, MembershipLeave, Project, Team
 from projects.permissions import can_apply, can_propose_team
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,9 @@ def test_seeding_twice_changes_nothing(seeded):
     before = counts()
     assert demo.seed() == {"projects": 0}
     assert counts() == before
+
+
+def test_the_demo_shows_one_member_on_leave(seeded):
+    [leave] = MembershipLeave.objects.select_related("membership__user")
+    assert leave.membership.user.employee_number == "20043"
+    assert leave.get_kind_display() == "育児休業"

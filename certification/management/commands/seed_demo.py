@@ -9,6 +9,7 @@ from certification import demo as certification_demo
 from certification.credentials import keys as credential_keys
 from evaluations import demo as evaluations_demo
 from projects import demo as projects_demo
+from training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(f"accounts: {created}")
         self.stdout.write(f"projects: {projects_demo.seed()}")
         self.stdout.write(f"evaluations: {evaluations_demo.seed()}")
+        self.stdout.write(f"training: {training_demo.seed()}")
         # Last: certifications follow from the projects' and evaluations' demo data.
         self.stdout.write(f"certification: {certification_demo.seed()}")
         # The demo's credentials need a signing key (in CREDENTIAL_KEYS_DIR, git-ignored).

@@ -1,0 +1,147 @@
+"""Reads of the 人材台帳. Each function's query count is fixed, whatever the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Department, User
+from accounts.roles import Role
+from projects.models import Membership
+from training import selectors as training_selectors
+from training.models import CourseRecord, Qualification, QualificationRecord, Review
+
+from ..models import Certification, Level
+
+
+def person_by_pk(pk: int) -> User:
+    return get_object_or_404(User.objects.select_related("department"), pk=pk)
+
+
+@dataclass
+class Journey:
+    person: User
+    memberships: list
+    certifications: list
+    course_records: list
+    qualification_records: list
+
+
+def journey_of(person: User) -> Journey:
+    """Everything of one person's DX journey, in five queries: their project memberships
+    (teams, roles, 年度), certifications, courses and qualifications."""
+    memberships = list(
+        Membership.objects.filter(user=person)
+        .exclude(status=Membership.Status.WITHDRAWN)
+        .select_related("team", "project")
+        .order_by("-project__fiscal_year", "project__title")
+    )
+    certifications = list(
+        Certification.objects.filter(user=person).order_by("-level", "-fiscal_year", "-created_at")
+    )
+    return Journey(
+        person=person,
+        memberships=memberships,
+        certifications=certifications,
+        course_records=list(training_selectors.course_records_of(person)),
+        qualification_records=list(training_selectors.qualification_records_of(person)),
+    )
+
+
+# --- HR's ledger -------------------------------------------------------------------------
+
+
+def ledger_filter_choices():
+    """Departments and qualifications for the ledger's filters (two queries)."""
+    return (
+        list(Department.objects.order_by("code").values_list("pk", "name")),
+        list(Qualification.objects.order_by("sort_order", "name").values_list("pk", "name")),
+    )
+
+
+def ledger(*, department_id=None, level=None, qualification_id=None) -> list[User]:
+    """City staff with their highest held level, verified qualifications, verified
+    courses (count and hours) and projects (count), filtered by department (and the
+    departments under it, one level down), held level (at least) and verified
+    qualification. Three queries: people with aggregates, and their qualifications."""
+    held = Certification.objects.filter(user=OuterRef("pk"), status__in=Certification.HELD)
+    courses = CourseRecord.objects.filter(person=OuterRef("pk"), status=Review.VERIFIED)
+    people = (
+        User.objects.filter(is_active=True)
+        .exclude(groups__name=Role.EXTERNAL_EXPERT.value)
+        .filter(
+            groups__name__in=[
+                r.value for r in (Role.STAFF, Role.EXECUTIVE, Role.ORGANISER, Role.HR_ADMIN)
+            ]
+        )
+        .distinct()
+        .select_related("department")
+        .annotate(
+            top_level=Subquery(
+                held.order_by().values("user").annotate(m=Max("level")).values("m")[:1],
+                output_field=IntegerField(),
+            ),
+            course_count=Coalesce(
+                Subquery(
+                    courses.order_by().values("person").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            course_hours=Coalesce(
+                Subquery(
+                    courses.order_by()
+                    .values("person")
+                    .annotate(h=Sum("course__hours"))
+                    .values("h")[:1],
+                    output_field=DecimalField(max_digits=8, decimal_places=1),
+                ),
+                Value(0, output_field=DecimalField(max_digits=8, decimal_places=1)),
+            ),
+            project_count=Count(
+                "memberships",
+                filter=Q(memberships__status=Membership.Status.APPROVED),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "qualification_records",
+                queryset=QualificationRecord.objects.filter(status=Review.VERIFIED)
+                .select_related("qualification")
+                .order_by("qualification__sort_order", "qualification__name"),
+                to_attr="verified_qualifications",
+            )
+        )
+        .order_by("department__code", "last_name_kana", "first_name_kana", "pk")
+    )
+    if department_id:
+        people = people.filter(
+            Q(department_id=department_id) | Q(department__parent_id=department_id)
+        )
+    if level:
+        people = people.filter(top_level__gte=int(level))
+    if qualification_id:
+        people = people.filter(
+            qualification_records__qualification_id=qualification_id,
+            qualification_records__status=Review.VERIFIED,
+        )
+    return list(people)
+
+
+def level_label(value) -> str:
+    return str(Level(value).label) if value else ""
