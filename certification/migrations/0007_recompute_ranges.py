@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0005_certificate_reissue'),
+        ('certification', '0006_historicalruleset_requirements_ruleset_requirements'),
     ]
 
     operations = [
