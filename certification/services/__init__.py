@@ -20,11 +20,10 @@ from .flags import certification_resolve_flag
 from .mail import AwardEmailsFailed, send_award_emails
 from .recompute import (
     approval_mode,
-    certifications_recompute,
     mark_stale,
     recompute_run_start,
 )
-from .recompute_ranges import recompute_range, run_plan
+from .recompute_ranges import certifications_recompute, recompute_range, run_plan
 from .rulesets import ruleset_delete, ruleset_in_use, ruleset_save
 
 __all__ = [

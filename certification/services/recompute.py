@@ -222,23 +222,19 @@ def _affected(diff: _Diff, rows, new, supersede_lines, lines) -> list[int]:
     return sorted(ids)
 
 
-def certifications_recompute(
+def recompute_one_pass(
     *,
     user_ids: Iterable[int] | None = None,
     run: RecomputeRun | None = None,
     notify: bool = True,
     chunk_size: int | None = None,
-    range_size: int | None = None,
 ) -> dict[str, int]:
-    """Recompute the certifications of `user_ids` (None: everyone concerned) and apply
-    the difference: published at once in automatic mode, proposed to HR in approval mode
-    (see the module docstring).
-
-    Everyone is streamed by ranges of user ids (`range_size` ids at a time, by default
-    settings.CERTIFICATION_RECOMPUTE_RANGE; `recompute_ranges` says how), so memory is
-    bounded by the range, not the programme; `range_size=0` reads everyone in one pass.
-    Given people are read in one pass. Either way each pass (`recompute_slice`) runs a
-    fixed number of queries whatever the number of people.
+    """Recompute the certifications of `user_ids` (None: everyone concerned) in one pass
+    and apply the difference: published at once in automatic mode, proposed to HR in
+    approval mode (see the module docstring). `certifications_recompute`
+    (recompute_ranges.py) is the entry point: it streams everyone by ranges and calls
+    this for given people. The pass (`recompute_slice`) runs a fixed number of queries
+    whatever the number of people.
 
     With `run`, its progress is written while people are decided (PROGRESS_STEPS times,
     or every `chunk_size` people if given), and `done` reaches `total` only once the
@@ -247,14 +243,6 @@ def certifications_recompute(
     e-mailed after commit unless `notify` is False. Returns counts: people, created,
     flagged, restored, proposed, superseded.
     """
-    if user_ids is None:
-        size = settings.CERTIFICATION_RECOMPUTE_RANGE if range_size is None else range_size
-        if size:
-            from .recompute_ranges import recompute_streamed
-
-            return recompute_streamed(
-                run=run, notify=notify, range_size=size, chunk_size=chunk_size
-            )
     explicit = None if user_ids is None else sorted({int(i) for i in user_ids})
     on_start = on_step = None
     if run is not None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -31,7 +32,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..models import RecomputeRun
-from .recompute import recompute_slice
+from .recompute import recompute_one_pass, recompute_slice
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,32 @@ RANGE_PROGRESS_STEPS = 4
 MAX_ID = 2**62
 
 COUNTS = ("created", "flagged", "restored", "proposed", "superseded")
+
+
+def certifications_recompute(
+    *,
+    user_ids=None,
+    run: RecomputeRun | None = None,
+    notify: bool = True,
+    chunk_size: int | None = None,
+    range_size: int | None = None,
+) -> dict[str, int]:
+    """Recompute the certifications of `user_ids` (None: everyone concerned) and apply
+    the difference (`recompute.recompute_one_pass` says what that means).
+
+    Everyone is streamed by ranges of user ids (`range_size` ids at a time, by default
+    settings.CERTIFICATION_RECOMPUTE_RANGE), so memory is bounded by the range, not the
+    programme; `range_size=0` reads everyone in one pass. Given people are read in one
+    pass. With `run`, its progress is written (summed over the ranges). Idempotent: a
+    second run with the same data writes nothing but `run`'s progress. Returns counts:
+    people, created, flagged, restored, proposed, superseded."""
+    if user_ids is None:
+        size = settings.CERTIFICATION_RECOMPUTE_RANGE if range_size is None else range_size
+        if size:
+            return recompute_streamed(
+                run=run, notify=notify, range_size=size, chunk_size=chunk_size
+            )
+    return recompute_one_pass(user_ids=user_ids, run=run, notify=notify, chunk_size=chunk_size)
 
 
 def plan(range_size: int) -> list[tuple[int, int]]:
