@@ -16,7 +16,9 @@ from accounts.admin import (
 
 from .consent_models import HeadConsent
 from .models import (
+    ActivityLog,
     Attendance,
+    HoursNotice,
     LeaderTerm,
     MeasuredEffect,
     Membership,
@@ -138,3 +140,23 @@ class HeadConsentAdmin(ReadOnlyHistoryAdmin):
         "membership__team__name",
     )
     list_select_related = ("membership__user", "membership__team", "decided_by")
+
+
+# --- activity hours (issue 12): entries are written by their author on the hours page ---
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("worked_on", "user", "team", "project", "hours", "note")
+    list_filter = ("project__fiscal_year",)
+    search_fields = ("user__employee_number", "user__last_name", "team__name", "note")
+    list_select_related = ("user", "team", "project")
+    date_hierarchy = "worked_on"
+
+
+@admin.register(HoursNotice)
+class HoursNoticeAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("week_starts_on", "user", "project", "hours", "cap", "sent_at")
+    list_filter = ("project__fiscal_year",)
+    search_fields = ("user__employee_number", "user__last_name")
+    list_select_related = ("user", "project")

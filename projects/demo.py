@@ -54,7 +54,7 @@ from django.utils import timezone
 from accounts import demo as accounts_demo
 from accounts.models import Department, User
 
-from . import services
+from . import demo_hours, services
 from .models import HeadConsent, Membership, Project, Team
 
 ORGANISER = "10001"
@@ -334,6 +334,7 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
         coaching_vendor=VENDOR,
         # 所属長の承認 (issue 12) came with FY2026: the past years were decided without it.
         requires_head_consent=recruiting,
+        weekly_hours_cap=demo_hours.WEEKLY_CAP,
     )
     services.project_transition(project=project, to=Project.Status.RECRUITING, by=organiser)
     teams: list[tuple[TeamSpec, Team]] = []
@@ -370,6 +371,7 @@ def _seed_year(spec: YearSpec, organiser: User, people: dict[str, User], depts) 
                 after=Decimal(after),
                 order=order,
             )
+    demo_hours.seed_hours(project, people)
     members = list(
         Membership.objects.filter(project=project, status=Membership.Status.APPROVED)
         .order_by("user__employee_number")
@@ -431,6 +433,7 @@ def seed() -> dict[str, int]:
     accounts_demo.seed_people()
     organiser = User.objects.get(employee_number=ORGANISER)
     numbers = {n for spec in YEARS for t in spec.teams for n in (t.leader, *t.members)}
+    numbers |= {entry[0] for entries in demo_hours.HOURS.values() for entry in entries}
     people = {u.employee_number: u for u in User.objects.filter(employee_number__in=numbers)}
     depts = {d.code: d for d in Department.objects.all()}
     created = {"projects": 0}

@@ -27,6 +27,9 @@ class ProjectFilterForm(NoNulFormMixin, forms.Form):
 
     def __init__(self, *args, years=(), year_label=str, **kwargs):
         super().__init__(*args, **kwargs)
+        # Rendered by hand (templates/_partials/filter_field.html), Bootstrap's classes here.
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.fields["fiscal_year"].choices = [("", _("すべて"))] + [
             (year, year_label(year)) for year in years
         ]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -48,6 +50,17 @@ class Project(models.Model):
             "オンにすると、参加申請とチーム提案は所属長の承認を経てからDX推進担当に届きます。"
         ),
     )
+    # 業務外活動の目安 (e.g. 週4時間): weeks above it are flagged to the member and their
+    # 所属長 (projects/models_hours.py). Empty: no cap.
+    weekly_hours_cap = models.DecimalField(
+        _("週あたりの活動時間の上限"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("168"))],
+        help_text=_("例：4（週4時間）。空欄なら上限なし。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("作成者"),
@@ -74,6 +87,11 @@ class Project(models.Model):
                 condition=Q(team_size_min__gte=1) & Q(team_size_min__lte=F("team_size_max")),
                 name="project_team_size_range",
                 violation_error_message=_("チームの人数は 1 ≦ 最少 ≦ 最大 にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours_cap__isnull=True) | Q(weekly_hours_cap__gt=0),
+                name="project_weekly_hours_cap_positive",
+                violation_error_message=_("週あたりの活動時間の上限は0より大きくしてください。"),
             ),
         ]
         indexes = [models.Index(fields=["fiscal_year", "status"])]
@@ -430,3 +448,7 @@ class Attendance(models.Model):
 
 # 所属長の承認 (issue 12): its own module, imported here so that Django finds the model.
 from .consent_models import HeadConsent  # noqa: E402, F401
+
+# Activity hours (業務外活動の記録) live in their own module; imported here so that Django
+# registers them with the app.
+from .models_hours import ActivityLog, HoursNotice  # noqa: E402, F401

@@ -25,6 +25,11 @@ urlpatterns = [
     # 所属長 (issue 12)
     path("projects/consent/", views.consent_list, name="consent_list"),
     path("projects/consent/<int:pk>/", views.consent_decide, name="consent_decide"),
+    # activity hours (issue 12): the member's own, the 所属長's staff
+    path("projects/hours/", views.hours_mine, name="hours_mine"),
+    path("projects/hours/<int:pk>/edit/", views.hours_edit, name="hours_edit"),
+    path("projects/hours/<int:pk>/delete/", views.hours_delete, name="hours_delete"),
+    path("projects/hours/staff/", views.hours_staff, name="hours_staff"),
     # organiser (the MFA middleware protects every path under organiser/)
     path("organiser/projects/", views.organiser_project_list, name="organiser_project_list"),
     path(
@@ -49,6 +54,17 @@ urlpatterns = [
         "organiser/projects/<int:pk>/workshops/",
         views.organiser_workshop_list,
         name="organiser_workshop_list",
+    ),
+    path("organiser/hours/", views.organiser_hours, name="organiser_hours"),
+    path(
+        "organiser/hours/export.csv",
+        views.organiser_hours_export_csv,
+        name="organiser_hours_export_csv",
+    ),
+    path(
+        "organiser/hours/export.xlsx",
+        views.organiser_hours_export_xlsx,
+        name="organiser_hours_export_xlsx",
     ),
     path(
         "organiser/teams/<int:pk>/approve/",

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from accounts.models import Department, User
 from certification.models import Certification, DecisionLine, Level
 from evaluations.models import Criterion, Evaluation, Perspective, Presentation, ReportMeeting
-from projects.models import MeasuredEffect, Project, Team
+from projects.models import ActivityLog, MeasuredEffect, Project, Team
 from tests.hostile.support import (
     OMIT,
     PDF,
@@ -101,6 +101,15 @@ def _project_fields(w):
         "team_size_max": integer(1, 10),
         "coaching_vendor": text(100),
         "requires_head_consent": st.one_of(st.just("on"), st.just(OMIT), hostile()),
+        "weekly_hours_cap": decimal(-10, 200, places=1),
+    }
+
+
+def _hours_fields(w):
+    return {
+        "worked_on": date(),
+        "hours": decimal(-30, 30, places=2),
+        "note": text(200),
     }
 
 
@@ -334,6 +343,35 @@ FORMS: dict[str, Form] = {
             {"decision": "decline", "coverage": "", "reason": odd_text(1000)},
         ],
     ),
+    # --- projects: activity hours (issue 12) ---
+    "projects:hours_mine": Form(
+        "projects:hours_mine",
+        "member",
+        lambda w: {"team": ids([w.team.pk, w.proposed_team.pk]), **_hours_fields(w)},
+        writes=("projects.ActivityLog", "projects.HoursNotice"),
+        odd=lambda w: [
+            # 24 hours on a day without entries: the week goes over the cap (a notice).
+            {"team": w.team.pk, "worked_on": "2024-06-30", "hours": "24", "note": odd_text(200)}
+        ],
+    ),
+    "projects:hours_edit": Form(
+        "projects:hours_edit",
+        "member",
+        _hours_fields,
+        kwargs=_pk("activity_log"),
+        writes=("projects.ActivityLog", "projects.HoursNotice"),
+        odd=lambda w: [{"worked_on": "2024-05-28", "hours": "0.5", "note": odd_text(200)}],
+    ),
+    "projects:hours_delete": Form(
+        "projects:hours_delete",
+        "member",
+        lambda w: {"log": ids([w.activity_log.pk])},
+        kwargs=_pk("activity_log"),
+        writes=("projects.ActivityLog",),
+        examples=8,
+        some_refused=False,
+        note="no fields: the entry comes from the URL (the author's own)",
+    ),
     # --- projects: organiser ---
     "projects:organiser_project_create": Form(
         "projects:organiser_project_create",
@@ -351,6 +389,7 @@ FORMS: dict[str, Form] = {
                 "team_size_min": "2",
                 "team_size_max": "5",
                 "coaching_vendor": odd_text(100),
+                "weekly_hours_cap": "4.5",
             }
         ],
     ),
@@ -371,6 +410,7 @@ FORMS: dict[str, Form] = {
                 "team_size_min": "2",
                 "team_size_max": "5",
                 "coaching_vendor": odd_text(100),
+                "weekly_hours_cap": "4.5",
             }
         ],
     ),
@@ -444,7 +484,8 @@ FORMS: dict[str, Form] = {
         "organiser",
         lambda w: {"attended": many([w.member.pk, w.leader.pk, w.staff.pk, w.applicant.user_id])},
         kwargs=_pk("workshop"),
-        writes=("projects.Attendance",),
+        # A workshop counts in its week's activity hours: it may push a week over the cap.
+        writes=("projects.Attendance", "projects.HoursNotice"),
         odd=lambda w: [{"attended": [w.member.pk, w.leader.pk]}],
     ),
     "projects:organiser_team_members": Form(
@@ -991,6 +1032,10 @@ GET_ONLY = {
     "projects:team_detail",
     "projects:organiser_project_list",
     "projects:organiser_project_manage",
+    "projects:hours_staff",
+    "projects:organiser_hours",
+    "projects:organiser_hours_export_csv",
+    "projects:organiser_hours_export_xlsx",
     "evaluations:meeting_list",
     "evaluations:meeting_detail",
     "evaluations:presentation_materials",
@@ -1192,6 +1237,7 @@ def _poison(world):
     world.worksheet.problem = f"W{PAYLOAD}"
     world.worksheet.save()
     MeasuredEffect.objects.filter(pk=world.effect.pk).update(label=f"E{PAYLOAD}")
+    ActivityLog.objects.filter(pk=world.activity_log.pk).update(note=f"N{PAYLOAD}")
     Presentation.objects.filter(pk=world.presentation.pk).update(title=f"S{PAYLOAD}")
     Criterion.objects.filter(pk=world.criterion.pk).update(
         label_ja=f"C{PAYLOAD}", point_labels=[f"L{PAYLOAD}"] * 5
@@ -1224,6 +1270,10 @@ XSS_PAGES = [
     ("projects:effect_edit", "member", lambda w: {"pk": w.effect.pk}),
     ("projects:my_projects", "member", lambda w: {}),
     ("projects:organiser_project_manage", "organiser", lambda w: {"pk": w.project.pk}),
+    ("projects:hours_mine", "member", lambda w: {}),
+    ("projects:hours_edit", "member", lambda w: {"pk": w.activity_log.pk}),
+    ("projects:hours_staff", "department_head", lambda w: {}),
+    ("projects:organiser_hours", "organiser", lambda w: {}),
     ("evaluations:meeting_detail", "executive", lambda w: {"pk": w.meeting.pk}),
     ("evaluations:presentation_evaluate", "executive", lambda w: {"pk": w.presentation.pk}),
     ("evaluations:organiser_meeting_detail", "organiser", lambda w: {"pk": w.meeting.pk}),

@@ -16,7 +16,7 @@ Services that depend on "today" (the recruitment window) take an optional keywor
 `today`; the default is `timezone.localdate()`. The demo passes past dates explicitly.
 
 A package split by what a reader looks for: `projects`, `teams`, `memberships`,
-`worksheets`, `workshops`, leave / early end / leader change in `absences`, the
+`worksheets`, `workshops`, activity `hours`, leave / early end / leader change in `absences`, the
 recruitment rules in `eligibility`, shared helpers in `_common`; 所属長の承認 in
 `consent_step` (inside applying and approving) and `head_consent` (the head's decisions
 and the e-mail to heads). Callers import from `projects.services`; the names below are
@@ -35,6 +35,12 @@ from .absences import (
 from .consent_step import check_head_consent, consent_pending
 from .eligibility import check_eligible, check_recruitment_open, recruitment_is_open
 from .head_consent import consent_requests_send, head_consent, head_decline
+from .hours import (
+    activity_log_create,
+    activity_log_delete,
+    activity_log_update,
+    hours_notices_send,
+)
 from .memberships import (
     membership_apply,
     membership_approve,
@@ -63,6 +69,9 @@ __all__ = [
     "PROJECT_FIELDS",
     "TRANSITIONS",
     "WORKSHEET_FIELDS",
+    "activity_log_create",
+    "activity_log_delete",
+    "activity_log_update",
     "attendance_record",
     "check_head_consent",
     "consent_pending",
@@ -73,6 +82,7 @@ __all__ = [
     "check_eligible",
     "check_recruitment_open",
     "leader_change",
+    "hours_notices_send",
     "measured_effect_add",
     "measured_effect_delete",
     "measured_effect_update",

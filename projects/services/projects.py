@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ PROJECT_FIELDS = (
     "team_size_max",
     "coaching_vendor",
     "requires_head_consent",
+    "weekly_hours_cap",
 )
 
 
@@ -49,6 +51,7 @@ def project_create(
     team_size_max: int = 5,
     coaching_vendor: str = "",
     requires_head_consent: bool = True,
+    weekly_hours_cap: Decimal | None = None,
 ) -> Project:
     """Create a project in draft. Staff do not see it until it is opened for recruitment."""
     project = Project(
@@ -62,6 +65,7 @@ def project_create(
         team_size_max=team_size_max,
         coaching_vendor=coaching_vendor,
         requires_head_consent=requires_head_consent,
+        weekly_hours_cap=weekly_hours_cap,
         created_by=by,
     )
     _full_clean(project)

@@ -14,6 +14,7 @@ from accounts.models import User
 from ..exceptions import InvalidData, WrongState
 from ..models import Attendance, Membership, Project, Team, Workshop
 from ._common import _full_clean, _lock_project
+from .hours import note_over_cap
 
 
 def workshop_create(
@@ -70,4 +71,7 @@ def attendance_record(
                 row.recorded_by = by
                 row.save(update_fields=["attended", "recorded_by", "recorded_at"])
             result.append(row)
+        # A workshop can push an attendee's week over the project's cap (issue 12).
+        for user_id in sorted(wanted):
+            note_over_cap(user_id=user_id, project=locked.project, day=locked.held_on)
     return result

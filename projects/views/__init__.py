@@ -3,6 +3,15 @@ service call changes things, a message says what happened. Refusals (`ProjectErr
 become `messages.error` and change nothing."""
 
 from .consent import consent_decide, consent_list
+from .hours import (
+    hours_delete,
+    hours_edit,
+    hours_mine,
+    hours_staff,
+    organiser_hours,
+    organiser_hours_export_csv,
+    organiser_hours_export_xlsx,
+)
 from .organiser import (
     organiser_attendance,
     organiser_leave_end,
@@ -39,11 +48,18 @@ __all__ = [
     "effect_add",
     "effect_delete",
     "effect_edit",
+    "hours_delete",
+    "hours_edit",
+    "hours_mine",
+    "hours_staff",
     "membership_apply",
     "membership_withdraw",
     "my_attendance",
     "my_projects",
     "organiser_attendance",
+    "organiser_hours",
+    "organiser_hours_export_csv",
+    "organiser_hours_export_xlsx",
     "organiser_membership_approve",
     "organiser_membership_reject",
     "organiser_project_create",

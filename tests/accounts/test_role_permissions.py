@@ -55,9 +55,12 @@ evaluations.reminderlog                 ----  ----      ----            v---    
 evaluations.reportmeeting               ----  ----      ----            v---      v---
 evaluations.rubric                      ----  ----      ----            v---      v---
 mfa.authenticator                       ----  ----      ----            ----      ----
+projects.activitylog                    ----  ----      ----            v---      v---
 projects.attendance                     ----  ----      ----            v---      v---
 projects.headconsent                    ----  ----      ----            v---      v---
+projects.historicalactivitylog          ----  ----      ----            ----      ----
 projects.historicalheadconsent          ----  ----      ----            ----      ----
+projects.historicalhoursnotice          ----  ----      ----            ----      ----
 projects.historicalleaderterm           ----  ----      ----            ----      ----
 projects.historicalmeasuredeffect       ----  ----      ----            ----      ----
 projects.historicalmembership           ----  ----      ----            ----      ----
@@ -65,6 +68,7 @@ projects.historicalmembershipleave      ----  ----      ----            ----    
 projects.historicalproject              ----  ----      ----            ----      ----
 projects.historicalteam                 ----  ----      ----            ----      ----
 projects.historicalworksheet            ----  ----      ----            ----      ----
+projects.hoursnotice                    ----  ----      ----            v---      v---
 projects.leaderterm                     ----  ----      ----            v---      v---
 projects.measuredeffect                 ----  ----      ----            v---      v---
 projects.membership                     ----  ----      ----            v---      v---

@@ -7,10 +7,12 @@ leader's current leader term.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
-from projects.models import HeadConsent, LeaderTerm, MembershipLeave, Project, Team
+from projects import services
+from projects.models import ActivityLog, HeadConsent, LeaderTerm, MembershipLeave, Project, Team
 from tests import factories
 from tests.matrix import VIEW, Row, expect
 
@@ -54,6 +56,73 @@ def extend(world):
     world.consent = HeadConsent.objects.create(membership=world.consent_membership)
     world.draft = factories.ProjectFactory(
         fiscal_year=today.year + 1, title="準備中のプロジェクト", status=Project.Status.DRAFT
+    )
+    extend_hours(world)
+
+
+#: A Monday of the shared project's year (FY2024), and the cap of its weeks.
+HOURS_WEEK = datetime.date(2024, 5, 27)  # the workshop's week (Saturday 1 June)
+HOURS_CAP = Decimal(4)
+
+
+def extend_hours(world):
+    """Activity hours (issue 12): a cap of 4 h a week on the shared project; the member
+    attended a workshop (2 h) and logged 2.5 h the same week (over the cap: a notice),
+    and 3 h in the next week (near the cap)."""
+    Project.objects.filter(pk=world.project.pk).update(weekly_hours_cap=HOURS_CAP)
+    world.project.weekly_hours_cap = HOURS_CAP
+    factories.AttendanceFactory(
+        workshop=world.workshop, user=world.member, attended=True, recorded_by=world.organiser
+    )
+    world.activity_log = services.activity_log_create(
+        by=world.member,
+        team=world.team,
+        worked_on=HOURS_WEEK + datetime.timedelta(days=2),
+        hours=Decimal("2.5"),
+        note="業務フローの聞き取り",
+    )
+    services.activity_log_create(
+        by=world.member,
+        team=world.team,
+        worked_on=HOURS_WEEK + datetime.timedelta(days=7),
+        hours=Decimal(3),
+        note="ワークシートの作成",
+    )
+
+
+def grow_hours(world, *, teams: int) -> None:
+    """More activity hours for the constant-query test: new teams of the shared project
+    whose members (colleagues of the member, so the 所属長 sees them too, and people of
+    other departments) log hours in two weeks and attend the workshop; the member logs
+    another week."""
+    for index in range(teams):
+        team = factories.TeamFactory(project=world.project)
+        for department in (world.member.department, None):
+            person = (
+                factories.UserFactory(department=department)
+                if department
+                else factories.UserFactory()
+            )
+            factories.MembershipFactory(team=team, user=person)
+            factories.AttendanceFactory(
+                workshop=world.workshop, user=person, attended=True, recorded_by=world.organiser
+            )
+            for week in (0, 7):
+                ActivityLog.objects.create(
+                    user=person,
+                    team=team,
+                    project=world.project,
+                    worked_on=HOURS_WEEK + datetime.timedelta(days=week + 1),
+                    hours=Decimal(index + 1),
+                    note="活動",
+                )
+    ActivityLog.objects.create(
+        user=world.member,
+        team=world.team,
+        project=world.project,
+        worked_on=HOURS_WEEK + datetime.timedelta(days=14 + teams),
+        hours=Decimal(1),
+        note="活動",
     )
 
 
@@ -115,6 +184,30 @@ ROWS: list[Row] = [
         kwargs=pk("consent"),
         note="only the applicant's 所属長; another head (the executive's 部) gets 404",
     ),
+    # --- activity hours (issue 12) ---
+    Row("projects:hours_mine", STAFF_PAGE, query="?fiscal_year=2024"),
+    Row(
+        "projects:hours_edit",
+        expect(404, anonymous=302, external_expert=403, member=200),
+        kwargs=pk("activity_log"),
+        note="only the entry's author",
+    ),
+    Row(
+        "projects:hours_delete",
+        expect(404, anonymous=302, external_expert=403, member=302),
+        kwargs=pk("activity_log"),
+        method="post",
+        note="only the entry's author",
+    ),
+    Row(
+        "projects:hours_staff",
+        expect(403, anonymous=302, department_head=200, executive=200),
+        query="?fiscal_year=2024",
+        note="所属長 only (by the roster); the executive heads their own 部 in the world",
+    ),
+    Row("projects:organiser_hours", ORGANISER_PAGE, query="?fiscal_year=2024"),
+    Row("projects:organiser_hours_export_csv", ORGANISER_PAGE, query="?fiscal_year=2024"),
+    Row("projects:organiser_hours_export_xlsx", ORGANISER_PAGE, query="?fiscal_year=2024"),
     # --- organiser pages ---
     Row("projects:organiser_project_list", ORGANISER_PAGE),
     Row("projects:organiser_project_create", ORGANISER_PAGE),
@@ -183,5 +276,7 @@ ADMIN_MODELS = {
         "membershipleave",
         "leaderterm",
         "headconsent",
+        "activitylog",
+        "hoursnotice",
     )
 }

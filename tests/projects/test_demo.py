@@ -84,3 +84,33 @@ def test_the_demo_shows_one_member_on_leave(seeded):
     [leave] = MembershipLeave.objects.select_related("membership__user")
     assert leave.membership.user.employee_number == "20043"
     assert leave.get_kind_display() == "育児休業"
+
+
+# --- activity hours (issue 12) -----------------------------------------------------------
+
+
+def test_the_demo_login_has_a_week_near_the_cap_and_one_over_it(seeded):
+    from accounts.models import User
+    from projects import selectors_hours
+
+    member = User.objects.get(employee_number="20001")
+    weeks = selectors_hours.weekly_totals(user_ids=[member.pk], fiscal_year=2022)
+
+    by_week = {w.starts_on.isoformat(): (str(w.total), w.near, w.over) for w in weeks}
+    assert by_week["2022-06-06"] == ("3.5", True, False)
+    assert by_week["2022-06-13"] == ("4.5", False, True)
+    assert [w for w in weeks if w.over] == [w for w in weeks if w.starts_on.day == 13]
+
+
+def test_each_demo_week_over_the_cap_made_one_notice_to_a_head(seeded):
+    from accounts.models import User
+    from accounts.selectors import supervisors_of
+    from projects.models import HoursNotice
+
+    notices = HoursNotice.objects.select_related("user").order_by("user__employee_number")
+
+    assert [n.user.employee_number for n in notices] == ["20001", "20042"]
+    heads = {n.user.employee_number: supervisors_of(n.user) for n in notices}
+    assert [h.employee_number for h in heads["20001"]] == ["90001"]
+    assert [h.employee_number for h in heads["20042"]] == ["20078"]
+    assert User.objects.get(employee_number="20078").get_grade_display() == "課長"
