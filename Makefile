@@ -23,7 +23,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/moka_dx
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint services migrate seed messages clean bench worker mutate
+.PHONY: help run test lint services migrate seed messages clean bench bench-large worker mutate
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -109,11 +109,16 @@ test: $(STAMP)/venv $(STAMP)/apt $(STAMP)/vnu messages services ## The whole sui
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
 
+# The recompute benchmarks queue their range tasks on BENCH_BROKER_URL (default: the
+# CELERY_BROKER_URL of the shell, else Redis db 0) in a queue of their own.
 BENCH_ARGS ?=
-bench: $(STAMP)/venv services ## Benchmarks: recompute at 50,000 staff, and HTTP under wrk (not part of test)
+bench: $(STAMP)/venv services ## Benchmarks: recompute at 50,000 staff (1 and 2 workers), and HTTP under wrk (not part of test)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_APT_PACKAGES) >/dev/null; }
-	$(PY) bench/run.py recompute $(BENCH_ARGS)
+	$(PY) bench/run.py recompute --size bench $(BENCH_ARGS)
 	$(PY) bench/run.py http
+
+bench-large: $(STAMP)/venv services ## Recompute benchmark at a prefecture's size: 200,000 staff, 1,000,000 evaluations (slow)
+	$(PY) bench/run.py recompute --size large $(BENCH_ARGS)
 
 # Mutation testing (not part of `make test`): config in pyproject.toml [tool.mutmut], the
 # score and the survivors in docs/testing.md. MUTANTS narrows the run, e.g.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Department, Grade, User
 from .roles import Role
@@ -257,13 +258,27 @@ def demo_people() -> list[Person]:
     return people
 
 
+# Staff whose part in the demo is worth a login of its own: the FY2023 leader (an Expert
+# candidate) and the こども家庭課長, the 所属長 who consents in the demo (projects.demo.HEAD).
+DEMO_LEADER = "20002"
+DEMO_HEAD = "20078"
+
+
 def demo_logins() -> list[DemoLogin]:
-    """Every demo login with a role beyond 職員, by role, and one plain staff member.
+    """Every demo login with a role beyond 職員, by role, one plain staff member, a team
+    leader and the 所属長 who consents in the demo (as the README's table).
 
     Read from `demo_people()` so that the list printed by `make run` and the README can
     never miss a person the default rule needs (two executives and one external expert
     score each presentation)."""
     people = demo_people()
+    by_login = {p.employee_number or p.email: p for p in people}
+
+    def login(role: str, person: Person) -> DemoLogin:
+        return DemoLogin(
+            role, person.employee_number or person.email, f"{person.last_name} {person.first_name}"
+        )
+
     order = (Role.STAFF, Role.EXECUTIVE, Role.EXTERNAL_EXPERT, Role.ORGANISER, Role.HR_ADMIN)
     logins = []
     for role in order:
@@ -272,15 +287,14 @@ def demo_logins() -> list[DemoLogin]:
             main_role = extra[0] if extra else Role.STAFF
             if main_role != role:
                 continue
-            logins.append(
-                DemoLogin(
-                    str(role.label),
-                    person.employee_number or person.email,
-                    f"{person.last_name} {person.first_name}",
-                )
-            )
+            logins.append(login(str(role.label), person))
             if role == Role.STAFF:
-                break  # one example: the 80 plain staff all look alike
+                # one example: the 80 plain staff all look alike; then a team leader
+                logins.append(
+                    login(f"{Role.STAFF.label}（{_('リーダー')}）", by_login[DEMO_LEADER])
+                )
+                break
+    logins.append(login(f"{Role.STAFF.label}（{_('所属長')}）", by_login[DEMO_HEAD]))
     return logins
 
 

@@ -232,6 +232,13 @@ class AuditAction(models.TextChoices):
     SHOWCASE_PUBLISH = "showcase_publish", _("発表会への事例の公開")
     SHOWCASE_UNPUBLISH = "showcase_unpublish", _("発表会の事例の非公開")
     ADOPTION_STATUS = "adoption_status", _("横展開の導入状況の更新")
+    HEAD_CONSENT = "head_consent", _("所属長の承認")
+    HEAD_DECLINE = "head_decline", _("所属長の不承認")
+    MEMBERSHIP_APPROVE = "membership_approve", _("参加申請の承認")
+    MEMBERSHIP_REJECT = "membership_reject", _("参加申請の却下")
+    TEAM_APPROVE = "team_approve", _("チームの承認")
+    TEAM_REJECT = "team_reject", _("チームの却下")
+    MEMBERSHIP_LEAVE_END = "membership_leave_end", _("メンバーの休止の終了日の記録")
 
 
 class AuditEntryQuerySet(models.QuerySet):

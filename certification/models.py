@@ -252,6 +252,10 @@ class RecomputeRun(models.Model):
     proposed = models.PositiveIntegerField(_("起案した明細"), default=0)
     #: The people to recompute (the admin's "recompute selected"); None: everyone.
     user_ids = models.JSONField(_("対象の職員"), null=True, blank=True)
+    #: A streamed run's ranges of user ids, by their lower bound: {"low": {"high", "total",
+    #: "done", "finished", counts}}; total, done and the counts above are their sums
+    #: (certification/services/recompute_ranges.py).
+    ranges = models.JSONField(_("範囲ごとの進み具合"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("実行者"),

@@ -68,6 +68,9 @@ from .models import Certification, DecisionLine, Level, RuleSet
 #: Rows fetched per round trip when streaming large result sets.
 ITERATOR_CHUNK = 10000
 
+#: A range of user ids, [low, high): what one slice of a streamed recompute reads.
+IdRange = tuple[int, int]
+
 
 @dataclass
 class TeamInfo:
@@ -273,12 +276,14 @@ def report_results(*, teams: Iterable[Team], compare: bool = False) -> dict[int,
     return result
 
 
-def _approved_memberships(user_ids: Iterable[int] | None):
+def _approved_memberships(user_ids: Iterable[int] | None, id_range: IdRange | None = None):
     qs = Membership.objects.filter(
         status=Membership.Status.APPROVED, team__status=Team.Status.APPROVED
     )
     if user_ids is not None:
         qs = qs.filter(user_id__in=list(user_ids))
+    if id_range is not None:
+        qs = qs.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
     return qs
 
 
@@ -294,8 +299,13 @@ def _meeting_and_leader() -> dict:
     return {"met_on": report_meeting_on("team_id"), "led_then": Subquery(led)}
 
 
-def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
-    """Participations, prior awards and rule sets for `user_ids` (None: everyone).
+def gather(
+    *, user_ids: Iterable[int] | None = None, id_range: IdRange | None = None
+) -> Gathered:
+    """Participations, prior awards and rule sets for `user_ids` (None: everyone), or
+    only for the people whose id is in `id_range` = [low, high) (the streamed recompute
+    reads one such range at a time, so its memory is bounded by the range, not the
+    programme). Both filters may be given.
 
     Five queries, whatever the number of people or teams: memberships, report scores,
     leadership scores, rule sets, manual certifications (a sixth, the normalised report
@@ -308,7 +318,9 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     """
     if user_ids is not None:
         user_ids = list(user_ids)
-    memberships = _approved_memberships(user_ids)
+    memberships = _approved_memberships(user_ids, id_range)
+    # Scoped to some people: the score queries read only their teams' rows.
+    scoped = user_ids is not None or id_range is not None
     result = Gathered()
 
     # 1. Memberships → (user, team, role, 年度), with the team's name for the evidence.
@@ -356,7 +368,7 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     # mean of their evaluations if the team presented at several closed meetings), so
     # the minimum numbers of raters count people, not evaluations.
     report = _closed_report_evaluations()
-    if user_ids is not None:
+    if scoped:
         report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
     policy, technical = _report_scores_by_team(report)
 
@@ -381,7 +393,7 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
         perspective=Perspective.LEADERSHIP,
         team__project__leadership_window__status=LeadershipWindow.Status.CLOSED,
     )
-    if user_ids is not None:
+    if scoped:
         lead = lead.filter(team_id__in=memberships.order_by().values("team_id"))
     for team_id, score in (
         lead.values_list("team_id", "score").order_by().iterator(chunk_size=ITERATOR_CHUNK)
@@ -416,6 +428,8 @@ def gather(*, user_ids: Iterable[int] | None = None) -> Gathered:
     )
     if user_ids is not None:
         manual = manual.filter(user_id__in=user_ids)
+    if id_range is not None:
+        manual = manual.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
     for user_id, level, year in manual.values_list("user_id", "level", "fiscal_year").order_by():
         result.prior.setdefault(user_id, []).append(rules.PriorAward(rules.Level(level), year))
 

@@ -8,7 +8,8 @@ Queueing lives in `certification.enqueue` (no services there, no import circle).
 
 import logging
 
-from celery import shared_task
+from celery import group, shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
@@ -33,21 +34,47 @@ def recompute_users(user_ids: list[int]) -> dict:
     return services.certifications_recompute(user_ids=[int(i) for i in user_ids])
 
 
+def _failed(run_id: int) -> None:
+    RecomputeRun.objects.filter(pk=run_id).update(
+        status=RecomputeRun.Status.FAILED, finished_at=timezone.now()
+    )
+
+
 @shared_task(name="certification.recompute_all", **RETRY)
 def recompute_all(run_id: int) -> dict:
     """Recompute everyone (or the run's `user_ids`), reporting progress on RecomputeRun
-    `run_id`. A finished run is not run again (a redelivered message is a no-op)."""
+    `run_id`. A finished run is not run again (a redelivered message is a no-op).
+
+    Everyone: the run's ranges of user ids (planned once, on the run) are queued as one
+    `recompute_range` task each, a Celery group that as many workers as there are share.
+    Queueing an unfinished run again queues only its unfinished ranges (e.g. after a
+    worker was killed)."""
     run = RecomputeRun.objects.filter(pk=run_id).first()
     if run is None or run.status == RecomputeRun.Status.DONE:
         return {}
     try:
+        if run.user_ids is None and settings.CERTIFICATION_RECOMPUTE_RANGE:
+            ranges = services.run_plan(run_id, settings.CERTIFICATION_RECOMPUTE_RANGE)
+            group(recompute_range.si(run_id, low, high) for low, high in ranges).apply_async()
+            return {"ranges": len(ranges)}
         return services.certifications_recompute(run=run, user_ids=run.user_ids)
     except TRANSIENT_ERRORS:
         raise  # retried; the run stays "running" and restarts from zero
     except Exception:
-        RecomputeRun.objects.filter(pk=run_id).update(
-            status=RecomputeRun.Status.FAILED, finished_at=timezone.now()
-        )
+        _failed(run_id)
+        raise
+
+
+@shared_task(name="certification.recompute_range", reject_on_worker_lost=True, **RETRY)
+def recompute_range(run_id: int, low: int, high: int) -> dict:
+    """One range [low, high) of a full run. Idempotent: a finished range is a no-op; a
+    worker lost mid-range rolls the range back and the message is delivered again."""
+    try:
+        return services.recompute_range(run_id, low, high)
+    except TRANSIENT_ERRORS:
+        raise  # retried; the range restarts from zero
+    except Exception:
+        _failed(run_id)
         raise
 
 

@@ -413,7 +413,7 @@ def _seed_leave(organiser: User, people: dict[str, User]) -> None:
     )
 
 
-HEAD = "20078"  # こども家庭課長: 所属長 of 20018 and 20030
+HEAD = accounts_demo.DEMO_HEAD  # 20078, こども家庭課長: 所属長 of 20018 and 20030
 CONSENTED = "20018"
 COVERAGE = "月・木の窓口当番は清水さん（20042）が代わり、保育所入所の審査は係内で分担します。"
 

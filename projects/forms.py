@@ -27,6 +27,9 @@ class ProjectFilterForm(NoNulFormMixin, forms.Form):
 
     def __init__(self, *args, years=(), year_label=str, **kwargs):
         super().__init__(*args, **kwargs)
+        # Rendered by hand (templates/_partials/filter_field.html), Bootstrap's classes here.
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.fields["fiscal_year"].choices = [("", _("すべて"))] + [
             (year, year_label(year)) for year in years
         ]
@@ -191,6 +194,13 @@ class LeaderChangeForm(_TeamMemberForm):
 
 
 TEAM_MEMBER_FORMS = {form.ACTION: form for form in (LeaveForm, EndForm, LeaderChangeForm)}
+
+
+class LeaveEndForm(NoNulFormMixin, forms.Form):
+    """Close an open-ended leave or shorten one: its new last day (one per leave on the
+    team page; the service checks the dates)."""
+
+    ends_on = forms.DateField(label=_("休止終了日"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class HeadConsentForm(NoNulFormMixin, forms.Form):

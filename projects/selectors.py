@@ -142,6 +142,13 @@ def membership_for_decision(pk: int) -> Membership:
     return get_object_or_404(Membership.objects.select_related("user"), pk=pk)
 
 
+def leave_for_end(pk: int) -> MembershipLeave:
+    """One recorded leave with its membership's team, for closing it (404 if missing)."""
+    return get_object_or_404(
+        MembershipLeave.objects.select_related("membership__user", "membership__team"), pk=pk
+    )
+
+
 def own_membership(user: User, pk: int) -> Membership:
     """`user`'s own membership `pk` with its team and project; 404 for anyone else's."""
     return get_object_or_404(Membership.objects.select_related("team__project"), pk=pk, user=user)

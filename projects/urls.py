@@ -77,6 +77,11 @@ urlpatterns = [
         name="organiser_team_members",
     ),
     path(
+        "organiser/leaves/<int:pk>/end/",
+        views.organiser_leave_end,
+        name="organiser_leave_end",
+    ),
+    path(
         "organiser/teams/<int:pk>/reject/",
         views.organiser_team_reject,
         name="organiser_team_reject",

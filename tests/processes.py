@@ -89,9 +89,10 @@ def app_env(broker_url: str, **extra) -> dict:
 
 
 class Worker:
-    def __init__(self, broker_url: str, log_path: Path):
+    def __init__(self, broker_url: str, log_path: Path, **env):
         self.broker_url = broker_url
         self.log_path = log_path
+        self.env = env  # extra settings, e.g. CERTIFICATION_RECOMPUTE_RANGE
         self.process = None
 
     def start(self):
@@ -111,7 +112,7 @@ class Worker:
                 "info",
             ],
             cwd=ROOT,
-            env=app_env(self.broker_url),
+            env=app_env(self.broker_url, **self.env),
             stdout=self.log_path.open("ab"),
             stderr=subprocess.STDOUT,
         )

@@ -2,10 +2,11 @@
 
 - Redis is down when a report meeting closes: the close succeeds, the people are marked
   stale, and once Redis is back the sweep recomputes them and the certification appears.
-- A worker is SIGKILLed in the middle of a full recompute: the killed run stays visibly
-  unfinished and wrote nothing (no certification, no history, the stale markers kept);
-  running it again proposes exactly the certifications the rules give, each once,
-  and consumes the markers.
+- A worker is SIGKILLed in the middle of a range of a full recompute (one Celery task per
+  range of user ids): the finished ranges are committed, the killed range wrote nothing
+  (no proposal, no history, its stale markers kept), the run stays visibly unfinished;
+  queueing the run again runs its unfinished ranges and proposes exactly what the rules
+  give, each once, and consumes the markers.
 """
 
 import pytest
@@ -107,7 +108,15 @@ def expected_awards() -> set[tuple[int, int, int]]:
     return expected
 
 
-def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_nothing_half_done(
+def _mid_range(run_id: int) -> bool:
+    """A range has finished and another is half-way (decided, not yet committed)."""
+    ranges = RecomputeRun.objects.get(pk=run_id).ranges.values()
+    return any(e["finished"] for e in ranges) and any(
+        e["done"] > 0 and not e["finished"] for e in ranges
+    )
+
+
+def test_a_worker_killed_in_the_middle_of_a_range_loses_nothing_and_the_rerun_finishes(
     transactional_db, tmp_path
 ):
     from bench.synthetic import build
@@ -115,43 +124,54 @@ def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_nothing_half_d
     build(staff=9000, years=3, teams=2100, evaluations=21000, seed=7)
     expected = expected_awards()
     assert len(expected) > 1000  # a run long enough to be killed in the middle
-    stale = sorted({user_id for user_id, _level, _year in expected})[:5]
+    stale = sorted({user_id for user_id, _level, _year in expected})
+    stale = stale[:3] + stale[-3:]  # in the first range and in the last
     mark_stale(user_ids=stale)
     redis = PrivateRedis().start()
-    worker = Worker(redis.url, tmp_path / "worker.log").start()
+    ranges = {"CERTIFICATION_RECOMPUTE_RANGE": "2000"}  # five ranges of user ids
+    worker = Worker(redis.url, tmp_path / "worker.log", **ranges).start()
     try:
-        killed = RecomputeRun.objects.create()
+        run = RecomputeRun.objects.create()
         queued = run_in_app(
-            f"from certification.tasks import recompute_all; recompute_all.delay({killed.pk})",
+            f"from certification.tasks import recompute_all; recompute_all.delay({run.pk})",
             redis.url,
         )
         assert queued.returncode == 0, queued.stderr[-2000:]
-        assert wait_until(
-            lambda: RecomputeRun.objects.filter(pk=killed.pk, done__gt=0).exists(), 60, 0.02
-        ), worker.log_path.read_text()[-3000:]
+        assert wait_until(lambda: _mid_range(run.pk), 120, 0.01), worker.log_path.read_text()[
+            -3000:
+        ]
         worker.kill()
 
-        # The killed run is left visibly unfinished, and it wrote nothing: the changes are
-        # committed in one transaction at the end, and the stale markers are still there.
-        killed.refresh_from_db()
-        assert killed.status == RecomputeRun.Status.RUNNING
-        assert killed.finished_at is None
-        assert 0 < killed.done < killed.total
-        assert killed.created == 0
-        assert not Certification.objects.exists()
-        assert not Certification.history.exists()
-        assert not DecisionLine.objects.exists()
-        assert sorted(StaleUser.objects.values_list("user_id", flat=True)) == stale
+        # The finished ranges are committed; the range being written when the worker died
+        # wrote nothing (its changes and its "finished" mark are one transaction), and
+        # the later ranges have not started. The run is visibly unfinished.
+        run.refresh_from_db()
+        assert run.status == RecomputeRun.Status.RUNNING and run.finished_at is None
+        assert len(run.ranges) == 5
+        finished = [(int(low), e["high"]) for low, e in run.ranges.items() if e["finished"]]
+        assert 0 < len(finished) < 5
 
-        worker = Worker(redis.url, tmp_path / "worker2.log").start()
-        rerun = RecomputeRun.objects.create()
+        def in_finished(user_id):
+            return any(low <= user_id < high for low, high in finished)
+
+        proposed = set(
+            DecisionLine.objects.filter(kind="award").values_list("user_id", "level", "fiscal_year")
+        )
+        assert proposed == {award for award in expected if in_finished(award[0])}
+        assert DecisionLine.history.count() == len(proposed)
+        assert sorted(StaleUser.objects.values_list("user_id", flat=True)) == [
+            user_id for user_id in stale if not in_finished(user_id)
+        ]
+
+        # The rerun: the same run queued again runs its unfinished ranges only.
+        worker = Worker(redis.url, tmp_path / "worker2.log", **ranges).start()
         run_in_app(
-            f"from certification.tasks import recompute_all; recompute_all.delay({rerun.pk})",
+            f"from certification.tasks import recompute_all; recompute_all.delay({run.pk})",
             redis.url,
         )
         assert wait_until(
             lambda: RecomputeRun.objects.filter(
-                pk=rerun.pk, status=RecomputeRun.Status.DONE
+                pk=run.pk, status=RecomputeRun.Status.DONE
             ).exists(),
             180,
         ), worker.log_path.read_text()[-3000:]
@@ -159,9 +179,9 @@ def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_nothing_half_d
         worker.stop()
         redis.stop()
 
-    # Approval mode (the default): the rerun proposes exactly what the rules say, one
-    # pending award per person × level (one history row each), publishes nothing until HR
-    # decides, and consumed the stale markers the killed run left.
+    # Approval mode (the default): exactly what the rules say, one pending award per
+    # person × level (one history row each), nothing published until HR decides, and
+    # every stale marker consumed.
     proposed = list(
         DecisionLine.objects.filter(kind="award", status="pending").values_list(
             "user_id", "level", "fiscal_year"
@@ -171,8 +191,7 @@ def test_a_worker_killed_in_the_middle_of_a_full_recompute_leaves_nothing_half_d
     assert set(proposed) == expected
     assert DecisionLine.history.count() == len(expected)
     assert not Certification.objects.exists()
-    rerun.refresh_from_db()
-    assert (rerun.done, rerun.total) == (rerun.total, killed.total)
+    run.refresh_from_db()
+    assert run.done == run.total == sum(e["total"] for e in run.ranges.values())
+    assert run.proposed == len(expected)
     assert not StaleUser.objects.exists()
-    killed.refresh_from_db()
-    assert killed.status == RecomputeRun.Status.RUNNING  # not redelivered within the hour

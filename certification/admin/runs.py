@@ -89,12 +89,22 @@ class RecomputeRunAdmin(admin.ModelAdmin):
         return JsonResponse(_progress(run))
 
 
+def _fraction(entry: dict) -> float:
+    if entry["finished"]:
+        return 1.0
+    return entry["done"] / entry["total"] if entry["total"] else 0.0
+
+
 def _progress(run: RecomputeRun) -> dict:
-    percent = (
-        100
-        if run.status == RecomputeRun.Status.DONE
-        else (int(run.done * 100 / run.total) if run.total else 0)
-    )
+    """The run's progress. A streamed run sums its ranges: each range weighs the same
+    until it has counted its people (a range not started yet counts as 0 %)."""
+    if run.status == RecomputeRun.Status.DONE:
+        percent = 100
+    elif run.ranges:
+        entries = run.ranges.values()
+        percent = int(sum(_fraction(e) for e in entries) * 100 / len(entries))
+    else:
+        percent = int(run.done * 100 / run.total) if run.total else 0
     return {
         "status": run.status,
         "status_label": str(run.get_status_display()),
@@ -103,5 +113,7 @@ def _progress(run: RecomputeRun) -> dict:
         "created": run.created,
         "flagged": run.flagged,
         "percent": percent,
+        "ranges": len(run.ranges),
+        "ranges_finished": sum(1 for e in run.ranges.values() if e["finished"]),
         "finished": run.status in (RecomputeRun.Status.DONE, RecomputeRun.Status.FAILED),
     }

@@ -1,6 +1,7 @@
 """Writes for certification, by what a reader looks for:
 
 - `recompute`: the recompute (publish or propose), recompute runs, stale markers;
+- `recompute_ranges`: everyone streamed by ranges of user ids, one Celery task per range;
 - `decisions`: 認定決裁 — approve / reject proposals, HR's grant and revoke proposals;
 - `flags`: HR settles a flagged certification;
 - `publishing`: the writes a decision makes (shared by automatic mode and approvals);
@@ -19,10 +20,10 @@ from .flags import certification_resolve_flag
 from .mail import AwardEmailsFailed, send_award_emails
 from .recompute import (
     approval_mode,
-    certifications_recompute,
     mark_stale,
     recompute_run_start,
 )
+from .recompute_ranges import certifications_recompute, recompute_range, run_plan
 from .rulesets import ruleset_delete, ruleset_in_use, ruleset_save
 
 __all__ = [
@@ -36,7 +37,9 @@ __all__ = [
     "decision_lines_reject",
     "mark_stale",
     "other_decider_exists",
+    "recompute_range",
     "recompute_run_start",
+    "run_plan",
     "ruleset_delete",
     "ruleset_in_use",
     "ruleset_save",

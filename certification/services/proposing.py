@@ -18,7 +18,7 @@ from accounts.history import change_reason
 
 from .. import rules, selectors
 from ..models import DecisionBatch, DecisionLine
-from . import publishing
+from . import copy_rows, publishing
 
 Kind = DecisionLine.Kind
 LineStatus = DecisionLine.Status
@@ -70,13 +70,16 @@ def proposals(diff, outcomes, rows, teams) -> list[_Proposal]:
     return result
 
 
-def machine_lines(user_ids: list[int] | None):
-    """Pending and rejected machine proposals of `user_ids` (None: everyone), one query."""
+def machine_lines(user_ids: list[int] | None, id_range: tuple[int, int] | None = None):
+    """Pending and rejected machine proposals of `user_ids` (None: everyone; `id_range`:
+    only ids in [low, high)), one query."""
     qs = DecisionLine.objects.filter(
         kind__in=DecisionLine.MACHINE_KINDS, status__in=[LineStatus.PENDING, LineStatus.REJECTED]
     )
     if user_ids is not None:
         qs = qs.filter(user_id__in=user_ids)
+    if id_range is not None:
+        qs = qs.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
     return list(
         qs.only(
             "pk",
@@ -127,6 +130,25 @@ def propose(new: list[_Proposal], supersede: list[int], data) -> dict[str, int]:
         batch._change_reason = change_reason("再計算による起案")
         batch.full_clean()
         batch.save()
+        if copy_rows.available(len(new)):  # PostgreSQL, many lines: COPY, same rows
+            copy_rows.create_with_history(
+                DecisionLine,
+                [
+                    {
+                        "batch_id": batch.pk,
+                        "user_id": p.user_id,
+                        "kind": p.kind,
+                        "level": p.level,
+                        "fiscal_year": p.fiscal_year,
+                        "certification_id": p.certification_id,
+                        "evidence": p.evidence,
+                        "reason": p.reason,
+                    }
+                    for p in new
+                ],
+                reason=change_reason("再計算による起案"),
+            )
+            return {"proposed": len(new), "superseded": superseded}
         lines = []
         for p in new:
             line = DecisionLine(

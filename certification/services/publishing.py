@@ -19,6 +19,7 @@ from accounts.history import change_reason
 
 from ..enqueue import enqueue_award_emails
 from ..models import Certification, DecisionBatch, DecisionLine, Level
+from . import copy_rows
 
 Status = Certification.Status
 Source = Certification.Source
@@ -101,6 +102,39 @@ def publish(
         ids = [c.pk for c in created]
         transaction.on_commit(lambda: enqueue_award_emails(ids), robust=True)
     return created
+
+
+def publish_many(
+    new: list[NewCertification], *, decided_on: datetime.date, notify: bool = True
+) -> int:
+    """The machine's new certifications (the recompute in automatic mode), as `publish`
+    writes them; many rows on PostgreSQL go in with COPY (`copy_rows`: the same rows and
+    history rows, a fraction of the time). Returns how many were created."""
+    if not copy_rows.available(len(new)):
+        return len(publish(new, decided_on=decided_on, notify=notify))
+    now = timezone.now()
+    ids = copy_rows.create_with_history(
+        Certification,
+        [
+            {
+                "user_id": item.user_id,
+                "level": int(item.level),
+                "fiscal_year": int(item.fiscal_year),
+                "status": Status.ACTIVE,
+                "source": Source.AUTOMATIC,
+                "evidence": item.evidence,
+                "reason": "",
+                "decided_on": decided_on,
+                "decision_number": "",
+                "announced_at": None if notify else now,
+            }
+            for item in new
+        ],
+        reason=change_reason(_("自動判定により認定")),
+    )
+    if notify:
+        transaction.on_commit(lambda: enqueue_award_emails(ids), robust=True)
+    return len(ids)
 
 
 def set_flags(

@@ -115,12 +115,14 @@ def _diff(outcomes: dict[int, rules.Outcome], rows) -> _Diff:
     return diff
 
 
-def _certification_rows(user_ids: list[int] | None):
+def _certification_rows(user_ids: list[int] | None, id_range: selectors.IdRange | None = None):
     """(pk, user_id, level, status, source, fiscal_year) of every certification of
-    `user_ids` (None: of everyone), in one query."""
+    `user_ids` (None: of everyone; `id_range`: only ids in [low, high)), in one query."""
     qs = Certification.objects.all()
     if user_ids is not None:
         qs = qs.filter(user_id__in=user_ids)
+    if id_range is not None:
+        qs = qs.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
     return list(
         qs.values_list("pk", "user_id", "level", "status", "source", "fiscal_year").order_by()
     )
@@ -143,18 +145,23 @@ def _candidates(data: selectors.Gathered, rows, stale, proposed) -> list[int]:
 
 
 def _decide(
-    ids: list[int], data: selectors.Gathered, *, on_step=None, step: int | None = None
+    ids: list[int],
+    data: selectors.Gathered,
+    *,
+    on_step=None,
+    step: int | None = None,
+    steps: int = PROGRESS_STEPS,
 ) -> dict[int, rules.Outcome]:
     """`rules.decide` for each person of `ids`. `decide` is pure, so people with the same
     participations and prior awards (the members of one team, say) share one outcome,
     computed once; outcomes are only read afterwards. `on_step(done)` is called after
-    every `step` people (by default PROGRESS_STEPS times in all)."""
+    every `step` people (by default `steps` times in all)."""
     outcomes: dict[int, rules.Outcome] = {}
     memo: dict[tuple, rules.Outcome] = {}
     no_prior: list[rules.PriorAward] = []
     total = len(ids)
     if step is None:
-        bounds = [total * i // PROGRESS_STEPS for i in range(1, PROGRESS_STEPS + 1)]
+        bounds = [total * i // steps for i in range(1, steps + 1)]
     else:
         bounds = list(range(step, total, step)) + [total]
     start = 0
@@ -189,9 +196,9 @@ def _publish(diff: _Diff, teams, *, notify: bool) -> dict[str, int]:
         )
         for user_id, award in diff.create
     ]
-    created = publishing.publish(new, decided_on=timezone.localdate(), notify=notify)
+    created = publishing.publish_many(new, decided_on=timezone.localdate(), notify=notify)
     flagged, restored = publishing.set_flags(diff.flag, diff.restore)
-    return {"created": len(created), "flagged": flagged, "restored": restored}
+    return {"created": created, "flagged": flagged, "restored": restored}
 
 
 # --- the recompute ---------------------------------------------------------------------------
@@ -215,24 +222,19 @@ def _affected(diff: _Diff, rows, new, supersede_lines, lines) -> list[int]:
     return sorted(ids)
 
 
-def certifications_recompute(
+def recompute_one_pass(
     *,
     user_ids: Iterable[int] | None = None,
     run: RecomputeRun | None = None,
     notify: bool = True,
     chunk_size: int | None = None,
 ) -> dict[str, int]:
-    """Recompute the certifications of `user_ids` (None: everyone concerned) and apply
-    the difference: published at once in automatic mode, proposed to HR in approval mode
-    (see the module docstring).
-
-    One pass, in a fixed number of queries whatever the number of people: the stale
-    markers, `selectors.gather` (five streaming reads, no id list for everyone), every
-    certification row and machine proposal of those people, then `decide` for each
-    person in memory. If anything must change, one transaction locks the people to
-    change, re-reads their rows, applies the difference in bulk (with history) and
-    deletes the stale markers read at the start (a marker written after that read is
-    left for the next run).
+    """Recompute the certifications of `user_ids` (None: everyone concerned) in one pass
+    and apply the difference: published at once in automatic mode, proposed to HR in
+    approval mode (see the module docstring). `certifications_recompute`
+    (recompute_ranges.py) is the entry point: it streams everyone by ranges and calls
+    this for given people. The pass (`recompute_slice`) runs a fixed number of queries
+    whatever the number of people.
 
     With `run`, its progress is written while people are decided (PROGRESS_STEPS times,
     or every `chunk_size` people if given), and `done` reaches `total` only once the
@@ -242,24 +244,13 @@ def certifications_recompute(
     flagged, restored, proposed, superseded.
     """
     explicit = None if user_ids is None else sorted({int(i) for i in user_ids})
-    # Stored reasons are personnel records: always Japanese, whoever triggered the run.
-    with translation.override("ja"):
-        # Read the stale markers first: a marker written after this read is left for the
-        # next run (its close may carry data this run did not see).
-        stale_qs = StaleUser.objects.values_list("user_id", "marked_at").order_by()
-        if explicit is not None:
-            stale_qs = stale_qs.filter(user_id__in=explicit)
-        stale = list(stale_qs)
-        data = selectors.gather(user_ids=explicit)
-        rows = _certification_rows(explicit)
-        lines = proposing.machine_lines(explicit) if approval_mode() else []
-        ids = _candidates(data, rows, stale, lines) if explicit is None else explicit
+    on_start = on_step = None
+    if run is not None:
 
-        on_step = None
-        if run is not None:
+        def on_start(total: int) -> None:
             RecomputeRun.objects.filter(pk=run.pk).update(
                 status=RecomputeRun.Status.RUNNING,
-                total=len(ids),
+                total=total,
                 done=0,
                 created=0,
                 flagged=0,
@@ -267,11 +258,81 @@ def certifications_recompute(
                 proposed=0,
             )
 
-            def on_step(done: int) -> None:
-                if done < len(ids):  # the last step is written after the commit
-                    RecomputeRun.objects.filter(pk=run.pk).update(done=done)
+        def on_step(done: int) -> None:
+            RecomputeRun.objects.filter(pk=run.pk).update(done=done)
 
-        outcomes = _decide(ids, data, on_step=on_step, step=chunk_size)
+    totals = recompute_slice(
+        user_ids=explicit,
+        notify=notify,
+        on_start=on_start,
+        on_step=on_step,
+        step=chunk_size,
+    )
+    if run is not None:
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.DONE,
+            done=totals["people"],
+            created=totals["created"],
+            flagged=totals["flagged"],
+            restored=totals["restored"],
+            proposed=totals["proposed"],
+            finished_at=timezone.now(),
+        )
+    logger.info("certification recompute: %s", totals)
+    return totals
+
+
+def recompute_slice(
+    *,
+    user_ids: list[int] | None = None,
+    id_range: selectors.IdRange | None = None,
+    notify: bool = True,
+    on_start=None,
+    on_step=None,
+    step: int | None = None,
+    steps: int = PROGRESS_STEPS,
+    on_commit=None,
+) -> dict[str, int]:
+    """One pass over `user_ids` (None: everyone concerned), or over everyone concerned
+    whose id is in `id_range`, in a fixed number of queries whatever the number of
+    people: the stale markers, `selectors.gather` (five streaming reads), every
+    certification row and machine proposal of those people, then `decide` for each
+    person in memory. If anything must change, one transaction locks the people to
+    change, re-reads their rows, applies the difference in bulk (with history) and
+    deletes the stale markers read at the start (a marker written after that read is
+    left for the next run).
+
+    Hooks: `on_start(total)` once the people are known, `on_step(done)` while they are
+    decided (never with done == total), `on_commit(people, counts)` inside the write
+    transaction, last (a range task marks its range finished there, so the range's
+    changes and its "finished" commit together or not at all).
+    """
+    explicit = user_ids
+
+    def scoped(qs):
+        if explicit is not None:
+            qs = qs.filter(user_id__in=explicit)
+        if id_range is not None:
+            qs = qs.filter(user_id__gte=id_range[0], user_id__lt=id_range[1])
+        return qs
+
+    # Stored reasons are personnel records: always Japanese, whoever triggered the run.
+    with translation.override("ja"):
+        # Read the stale markers first: a marker written after this read is left for the
+        # next run (its close may carry data this run did not see).
+        stale = list(scoped(StaleUser.objects.values_list("user_id", "marked_at").order_by()))
+        data = selectors.gather(user_ids=explicit, id_range=id_range)
+        rows = _certification_rows(explicit, id_range)
+        lines = proposing.machine_lines(explicit, id_range) if approval_mode() else []
+        ids = _candidates(data, rows, stale, lines) if explicit is None else explicit
+        if on_start is not None:
+            on_start(len(ids))
+
+        def step_done(done: int) -> None:
+            if on_step is not None and done < len(ids):  # the last step: after commit
+                on_step(done)
+
+        outcomes = _decide(ids, data, on_step=step_done, step=step, steps=steps)
         counts = {"created": 0, "flagged": 0, "restored": 0, "proposed": 0, "superseded": 0}
         scope = set(ids)
         with transaction.atomic():
@@ -300,19 +361,9 @@ def certifications_recompute(
                     user_id__in=[user_id for user_id, _at in stale],
                     marked_at__lte=max(at for _user, at in stale),
                 ).delete()
-    totals = {"people": len(ids), **counts}
-    if run is not None:
-        RecomputeRun.objects.filter(pk=run.pk).update(
-            status=RecomputeRun.Status.DONE,
-            done=len(ids),
-            created=counts["created"],
-            flagged=counts["flagged"],
-            restored=counts["restored"],
-            proposed=counts["proposed"],
-            finished_at=timezone.now(),
-        )
-    logger.info("certification recompute: %s", totals)
-    return totals
+            if on_commit is not None:
+                on_commit(len(ids), counts)
+    return {"people": len(ids), **counts}
 
 
 def recompute_run_start(*, by: User, user_ids: Iterable[int] | None = None) -> RecomputeRun:

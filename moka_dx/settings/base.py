@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "moka_dx.urls"
+# The benchmarks serve bench/urls.py (the portal plus a floor page); never set in production.
+ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="moka_dx.urls")
 WSGI_APPLICATION = "moka_dx.wsgi.application"
 
 TEMPLATES = [
@@ -106,7 +107,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Template fragments (the navbar's role links per role set and language): in each
+    # process's memory, so a page never waits on, or fails with, a cache server.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 # --- Directory sign-in (docs/decisions: directory sign-in) -------------------------------
@@ -340,6 +349,10 @@ LEADERSHIP_ANONYMITY_THRESHOLD = env.int("LEADERSHIP_ANONYMITY_THRESHOLD", defau
 CERTIFICATION_PUBLISH_MODE = env.str("CERTIFICATION_PUBLISH_MODE", default="approval")
 if CERTIFICATION_PUBLISH_MODE not in ("approval", "automatic"):
     raise ImproperlyConfigured("CERTIFICATION_PUBLISH_MODE must be 'approval' or 'automatic'.")
+# The full recompute streams people by ranges of this many user ids (memory is bounded by
+# the range; "recompute everyone" from the admin queues one Celery task per range, so more
+# workers finish it sooner). 0: everyone in one pass.
+CERTIFICATION_RECOMPUTE_RANGE = env.int("CERTIFICATION_RECOMPUTE_RANGE", default=50000)
 # Four eyes: the HR admin who prepared a proposal does not approve it while another active
 # HR admin exists. On by default in production.
 CERTIFICATION_TWO_PERSON_RULE = env.bool("CERTIFICATION_TWO_PERSON_RULE", default=not DEBUG)

@@ -25,7 +25,13 @@ its public face.
 
 from __future__ import annotations
 
-from .absences import leader_change, membership_end, membership_leave_add, project_span
+from .absences import (
+    leader_change,
+    membership_end,
+    membership_leave_add,
+    membership_leave_end,
+    project_span,
+)
 from .consent_step import check_head_consent, consent_pending
 from .eligibility import check_eligible, check_recruitment_open, recruitment_is_open
 from .head_consent import consent_requests_send, head_consent, head_decline
@@ -83,6 +89,7 @@ __all__ = [
     "membership_apply",
     "membership_end",
     "membership_leave_add",
+    "membership_leave_end",
     "membership_approve",
     "membership_reject",
     "membership_withdraw",

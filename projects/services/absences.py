@@ -131,6 +131,54 @@ def membership_leave_add(
     return leave
 
 
+def membership_leave_end(
+    *,
+    leave: MembershipLeave,
+    ends_on: datetime.date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> MembershipLeave:
+    """Close an open-ended leave, or shorten one, so that it ends on `ends_on` (the last
+    day of the leave). Refused when `ends_on` is before the leave starts, outside the
+    project, or later than the leave's recorded end (a leave is never lengthened here:
+    record a new one). The same end again changes nothing."""
+    with transaction.atomic():
+        membership_id = MembershipLeave.objects.values_list("membership_id", flat=True).get(
+            pk=leave.pk
+        )
+        locked_membership, team = _lock_membership(Membership(pk=membership_id))
+        _check_may_record(by, team)
+        _check_approved(locked_membership)
+        locked = MembershipLeave.objects.select_for_update().get(pk=leave.pk)
+        if locked.ends_on == ends_on:
+            return locked
+        if ends_on < locked.starts_on:
+            raise InvalidData(_("休止終了日は休止開始日以降にしてください。"))
+        _check_within(team.project, ends_on, _("休止終了日"))
+        if locked.ends_on is not None and ends_on > locked.ends_on:
+            raise InvalidData(
+                _("休止終了日は記録済みの終了日（%(date)s）より短くする場合のみ変更できます。")
+                % {"date": date_label(locked.ends_on)}
+            )
+        was = locked.ends_on
+        locked.ends_on = ends_on
+        _full_clean(locked)
+        locked._history_user = by
+        locked.save(update_fields=["ends_on"])
+        audit_record(
+            actor=by,
+            action=AuditAction.MEMBERSHIP_LEAVE_END,
+            target=locked_membership,
+            request=request,
+            detail={
+                "leave": locked.pk,
+                "ends_on": ends_on.isoformat(),
+                "was": was.isoformat() if was else None,
+            },
+        )
+    return locked
+
+
 def membership_end(
     *,
     membership: Membership,

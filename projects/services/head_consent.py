@@ -20,12 +20,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
 from accounts.fiscal import wareki_date
-from accounts.models import User
+from accounts.models import AuditAction, User
 from accounts.permissions import heads_person
 from accounts.selectors import supervisors_of
 
@@ -81,7 +83,27 @@ def _refuse_unless_open(locked: HeadConsent, membership: Membership, team: Team)
         )
 
 
-def head_consent(*, consent: HeadConsent, by: User, coverage: str) -> HeadConsent:
+def _audit(
+    locked: HeadConsent,
+    membership: Membership,
+    *,
+    by: User,
+    action: AuditAction,
+    request: HttpRequest | None,
+) -> None:
+    """The decision in the 操作ログ: ids only, never the note (業務の分担, 理由)."""
+    audit_record(
+        actor=by,
+        action=action,
+        target=membership,
+        request=request,
+        detail={"consent": locked.pk, "decision": locked.decision},
+    )
+
+
+def head_consent(
+    *, consent: HeadConsent, by: User, coverage: str, request: HttpRequest | None = None
+) -> HeadConsent:
     """The 所属長 consents; `coverage` says how the applicant's work is covered. The
     application then waits for the organiser."""
     coverage = _clean_note(coverage, label=_("業務の分担"))
@@ -96,10 +118,13 @@ def head_consent(*, consent: HeadConsent, by: User, coverage: str) -> HeadConsen
         locked.decided_at = timezone.now()
         locked._history_user = by
         locked.save(update_fields=["decision", "coverage", "decided_by", "decided_at"])
+        _audit(locked, membership, by=by, action=AuditAction.HEAD_CONSENT, request=request)
     return locked
 
 
-def head_decline(*, consent: HeadConsent, by: User, reason: str) -> HeadConsent:
+def head_decline(
+    *, consent: HeadConsent, by: User, reason: str, request: HttpRequest | None = None
+) -> HeadConsent:
     """The 所属長 declines with `reason` (shown to the applicant). The application is
     rejected and its place freed; a declined team proposal ends the team, as the
     organiser's rejection would."""
@@ -115,6 +140,7 @@ def head_decline(*, consent: HeadConsent, by: User, reason: str) -> HeadConsent:
         locked.decided_at = timezone.now()
         locked._history_user = by
         locked.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+        _audit(locked, membership, by=by, action=AuditAction.HEAD_DECLINE, request=request)
         if membership.role == Membership.Role.LEADER:
             _end_team(
                 team,

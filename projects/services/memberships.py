@@ -6,10 +6,12 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, User
 
 from ..exceptions import NotAllowed, TeamFull, WrongState
 from ..models import Membership, Team
@@ -48,7 +50,9 @@ def membership_apply(*, team: Team, by: User, today: datetime.date | None = None
     return membership
 
 
-def membership_approve(*, membership: Membership, by: User) -> Membership:
+def membership_approve(
+    *, membership: Membership, by: User, request: HttpRequest | None = None
+) -> Membership:
     """Approve an application to a team that is itself approved."""
     with transaction.atomic():
         locked, team = _lock_membership(membership)
@@ -70,6 +74,9 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
         locked.decided_at = timezone.now()
         locked._history_user = by
         locked.save(update_fields=["status", "decided_at"])
+        audit_record(
+            actor=by, action=AuditAction.MEMBERSHIP_APPROVE, target=locked, request=request
+        )
     return locked
 
 
@@ -87,7 +94,9 @@ def _release(membership: Membership, team: Team, *, by: User, status: str) -> Me
     return membership
 
 
-def membership_reject(*, membership: Membership, by: User) -> Membership:
+def membership_reject(
+    *, membership: Membership, by: User, request: HttpRequest | None = None
+) -> Membership:
     """Reject an application (not a leader's: reject the team instead); frees the place."""
     with transaction.atomic():
         locked, team = _lock_membership(membership)
@@ -104,7 +113,9 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
             raise WrongState(
                 _("リーダーの申請は却下できません。チームを却下してください。"), code="leader"
             )
-        return _release(locked, team, by=by, status=Membership.Status.REJECTED)
+        _release(locked, team, by=by, status=Membership.Status.REJECTED)
+        audit_record(actor=by, action=AuditAction.MEMBERSHIP_REJECT, target=locked, request=request)
+    return locked
 
 
 def membership_withdraw(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, Department, User
 
 from ..exceptions import NotAllowed, WrongState
 from ..models import Membership, Project, Team, Worksheet
@@ -55,7 +57,7 @@ def team_propose(
     return team
 
 
-def team_approve(*, team: Team, by: User) -> Team:
+def team_approve(*, team: Team, by: User, request: HttpRequest | None = None) -> Team:
     """Approve a proposed team and its leader's membership; create its worksheet."""
     with transaction.atomic():
         locked = _lock_team(team)
@@ -90,6 +92,13 @@ def team_approve(*, team: Team, by: User) -> Team:
         locked._history_user = by
         locked.save(update_fields=["status", "updated_at"])
         Worksheet.objects.get_or_create(team=locked)
+        audit_record(
+            actor=by,
+            action=AuditAction.TEAM_APPROVE,
+            target=locked,
+            request=request,
+            detail={"leader_membership": leader.pk},
+        )
     return locked
 
 
@@ -113,7 +122,7 @@ def _end_team(team: Team, *, by: User, team_status: str, membership_status: str)
     return team
 
 
-def team_reject(*, team: Team, by: User) -> Team:
+def team_reject(*, team: Team, by: User, request: HttpRequest | None = None) -> Team:
     """Reject a proposed team; its leader's and applicants' memberships are rejected."""
     with transaction.atomic():
         locked = _lock_team(team)
@@ -126,12 +135,14 @@ def team_reject(*, team: Team, by: User) -> Team:
                 % {"status": locked.get_status_display()},
                 code="team_state",
             )
-        return _end_team(
+        _end_team(
             locked,
             by=by,
             team_status=Team.Status.REJECTED,
             membership_status=Membership.Status.REJECTED,
         )
+        audit_record(actor=by, action=AuditAction.TEAM_REJECT, target=locked, request=request)
+    return locked
 
 
 def team_withdraw(*, team: Team, by: User, today: datetime.date | None = None) -> Team:

@@ -14,6 +14,7 @@ from .hours import (
 )
 from .organiser import (
     organiser_attendance,
+    organiser_leave_end,
     organiser_membership_approve,
     organiser_membership_reject,
     organiser_project_create,
@@ -67,6 +68,7 @@ __all__ = [
     "organiser_project_manage",
     "organiser_project_transition",
     "organiser_team_approve",
+    "organiser_leave_end",
     "organiser_team_members",
     "organiser_team_reject",
     "organiser_workshop_list",

@@ -46,7 +46,10 @@ def consent_decide(request, pk):
             ok = _run(
                 request,
                 lambda: services.head_consent(
-                    consent=consent, by=request.user, coverage=data["coverage"]
+                    consent=consent,
+                    by=request.user,
+                    coverage=data["coverage"],
+                    request=request,
                 ),
                 _("%(name)s さんの申請を承認しました。DX推進担当の決定を待ちます。")
                 % {"name": name},
@@ -55,7 +58,10 @@ def consent_decide(request, pk):
             ok = _run(
                 request,
                 lambda: services.head_decline(
-                    consent=consent, by=request.user, reason=data["reason"]
+                    consent=consent,
+                    by=request.user,
+                    reason=data["reason"],
+                    request=request,
                 ),
                 _("%(name)s さんの申請を承認しませんでした。理由は本人に表示されます。")
                 % {"name": name},

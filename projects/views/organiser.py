@@ -15,6 +15,7 @@ from ..exceptions import ProjectError
 from ..forms import (
     TEAM_MEMBER_FORMS,
     AttendanceForm,
+    LeaveEndForm,
     ProjectForm,
     WorkshopForm,
 )
@@ -110,7 +111,11 @@ def organiser_project_transition(request, pk):
 
 def _team_action(request, pk, service, success):
     team = selectors.team_by_pk(pk)
-    _run(request, lambda: service(team=team, by=request.user), success % {"name": team.name})
+    _run(
+        request,
+        lambda: service(team=team, by=request.user, request=request),
+        success % {"name": team.name},
+    )
     return redirect("projects:organiser_project_manage", pk=team.project_id)
 
 
@@ -130,7 +135,7 @@ def _membership_action(request, pk, service, success):
     membership = selectors.membership_for_decision(pk)
     _run(
         request,
-        lambda: service(membership=membership, by=request.user),
+        lambda: service(membership=membership, by=request.user, request=request),
         success % {"name": membership.user.full_name},
     )
     return redirect("projects:organiser_project_manage", pk=membership.project_id)
@@ -262,6 +267,9 @@ def organiser_team_members(request, pk):
     for m in members:
         m.on_leave = any(leave.covers(today) for leave in m.leaves.all())
         m.has_ended = m.ended_on is not None and m.ended_on < today
+        for leave in m.leaves.all():
+            # open-ended or not over yet: the page offers to close or shorten it
+            leave.closable = leave.ends_on is None or leave.ends_on >= today
     return render(
         request,
         "projects/organiser_team_members.html",
@@ -274,3 +282,23 @@ def organiser_team_members(request, pk):
             "span": services.project_span(team.project),
         },
     )
+
+
+@organiser_required
+@require_POST
+def organiser_leave_end(request, pk):
+    """Close an open-ended leave or shorten one (from the team's members page)."""
+    leave = selectors.leave_for_end(pk)
+    form = LeaveEndForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.membership_leave_end(
+                leave=leave, ends_on=form.cleaned_data["ends_on"], by=request.user, request=request
+            ),
+            _("%(name)s さんの休止終了日を記録しました。")
+            % {"name": leave.membership.user.full_name},
+        )
+    else:
+        messages.error(request, _("休止終了日を正しく入力してください。"))
+    return redirect("projects:organiser_team_members", pk=leave.membership.team_id)

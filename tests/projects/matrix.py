@@ -248,6 +248,14 @@ ROWS: list[Row] = [
         note="leave, early end and leader change of an approved team (issue 14)",
     ),
     Row(
+        "projects:organiser_leave_end",
+        ORGANISER_POST,
+        kwargs=pk("leave"),
+        method="post",
+        data=lambda w: {"ends_on": "2024-06-30"},
+        note="the leave's recorded end again: nothing changes",
+    ),
+    Row(
         "projects:organiser_attendance",
         ORGANISER_POST,
         kwargs=pk("workshop"),
