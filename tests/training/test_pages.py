@@ -379,6 +379,7 @@ def test_the_rule_set_form_saves_a_requirement_per_level(hr_admin):
             "min_policy_raters": 2,
             "min_technical_raters": 1,
             "min_leadership_raters": 2,
+            "score_basis": "raw",
             "expert_requirements": ["qualification:it_passport"],
         }
     )
@@ -399,6 +400,7 @@ def test_the_rule_set_form_without_ticks_requires_nothing(hr_admin):
             "min_policy_raters": 2,
             "min_technical_raters": 1,
             "min_leadership_raters": 2,
+            "score_basis": "raw",
         }
     )
     assert form.is_valid(), form.errors
@@ -418,6 +420,7 @@ def test_an_unknown_requirement_key_is_refused_by_the_form():
             "min_policy_raters": 2,
             "min_technical_raters": 1,
             "min_leadership_raters": 2,
+            "score_basis": "raw",
             "expert_requirements": ["qualification:forged"],
         }
     )
