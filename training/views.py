@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.view_helpers import requires, run_service
+
 from . import permissions, selectors, services
-from .exceptions import TrainingError
 from .forms import (
     AttendanceForm,
     CourseForm,
@@ -26,33 +25,12 @@ from .forms import (
 RECORD_KINDS = ("course", "qualification")
 
 
-def _requires(predicate):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+staff_required = requires(permissions.can_register_own)
+organiser_required = requires(permissions.can_record_attendance)
+hr_required = requires(permissions.can_review)
 
 
-staff_required = _requires(permissions.can_register_own)
-organiser_required = _requires(permissions.can_record_attendance)
-hr_required = _requires(permissions.can_review)
-
-
-def _run(request, action, success: str) -> bool:
-    try:
-        action()
-    except TrainingError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
+_run = run_service
 
 
 def _record(kind: str, pk: int):

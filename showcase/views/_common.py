@@ -1,50 +1,18 @@
 """What the showcase pages share: role checks and how a service call is reported."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 
-from ..exceptions import ShowcaseError
+from accounts.view_helpers import requires, run_service
+
 from ..permissions import can_manage_showcase, can_see_showcase
 
 PAGE_SIZE = 20
 
 
-def staff_required(view):
-    """City staff only: anonymous → login, external experts → 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_see_showcase(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def organiser_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage_showcase(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def run(request, action, success: str) -> bool:
-    """Call `action()`; show `success` or the refusal. True when it succeeded."""
-    try:
-        action()
-    except ShowcaseError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
+#: City staff only: anonymous → login, external experts → 403.
+staff_required = requires(can_see_showcase)
+organiser_required = requires(can_manage_showcase)
+run = run_service
 
 
 def form_errors(request, form) -> None:
