@@ -52,7 +52,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERIOUS = {"serious", "critical"}
 #: Matrix rows that answer a file (CSV, Excel, PDF, JSON, a signed credential, keys), not
 #: a page.
-NOT_PAGES = re.compile(r"export|_pdf$|materials$|_download$|^healthz$|credential_")
+NOT_PAGES = re.compile(r"export|_pdf$|materials$|slides$|_download$|^healthz$|credential_")
 
 
 @dataclass
