@@ -70,18 +70,18 @@ def test_retire_takes_an_old_key_out_of_the_jwk_set(key_dir):
     old = keys.signing_key()
     run("rotate")
 
-    run("retire", old.thumbprint)
+    run("retire", "--", old.thumbprint)
 
     assert old.kid not in [k["kid"] for k in keys.jwk_set()["keys"]]
     assert [k.thumbprint for k in keys.retired_keys()] == [old.thumbprint]
-    assert run("retire", old.thumbprint).strip() == "already retired"
+    assert run("retire", "--", old.thumbprint).strip() == "already retired"
 
 
 def test_the_active_key_cannot_be_retired(key_dir):
     run("create")
 
     with pytest.raises(CommandError, match="使用中の署名鍵は失効できません"):
-        run("retire", keys.signing_key().thumbprint)
+        run("retire", "--", keys.signing_key().thumbprint)
     assert len(keys.jwk_set()["keys"]) == 1
 
 
@@ -98,7 +98,7 @@ def test_list_shows_active_published_and_retired_keys(key_dir):
     run("rotate")
     second = keys.signing_key().thumbprint
     run("rotate")
-    run("retire", first)
+    run("retire", "--", first)
 
     lines = run("list").splitlines()
 

@@ -16,7 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["create", "ensure", "rotate", "retire", "list"])
-        parser.add_argument("thumbprint", nargs="?", help="retire: the key's thumbprint")
+        parser.add_argument(
+            "thumbprint",
+            nargs="?",
+            help="retire: the key's thumbprint (after `--` when it starts with a hyphen)",
+        )
 
     def handle(self, *args, action, thumbprint=None, **options):
         try:
