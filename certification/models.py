@@ -1,3 +1,11 @@
+"""Certification models: rule sets, certifications and their markers, decision batches,
+recompute runs, re-issues.
+
+Long because (about 460 lines) each model carries its constraints and their Japanese
+messages; the next split is the 認定決裁 models (DecisionBatch, DecisionLine) into a module
+of their own, as projects does with `consent_models.py`.
+"""
+
 import uuid
 
 from django.conf import settings

@@ -1,7 +1,10 @@
 """Reads for certification: gathering the rules engine's input, and the pages' data.
 
-(Slightly over ~400 lines: `gather` and the pages' reads share the team/score shapes
-defined here; the credentials have their own `credentials/selectors.py`.)
+Long because (about 610 lines) `gather` is one read path with its options: ranges of
+people for the streamed recompute, the normalised scores, the training requirements,
+the leader at the report meeting, the early leavers. The pages' reads share its
+team/score shapes; the credentials have their own `credentials/selectors.py`. The next
+split is `gather` and its helpers into a `selectors/gather.py` module.
 
 `gather()` turns the database into the plain data `certification.rules.decide` takes, in a
 FIXED number of set-based queries whatever the number of people (five reads, see below).

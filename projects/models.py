@@ -1,3 +1,11 @@
+"""Projects, teams, memberships, worksheets, workshops, leaves and leader terms.
+
+Long because (about 450 lines) each model carries its constraints and their Japanese
+messages. 所属長の承認 (`consent_models.py`) and activity hours (`models_hours.py`)
+already live in modules of their own; the next to move are the leave and leader-term
+models.
+"""
+
 from decimal import Decimal
 
 from django.conf import settings
