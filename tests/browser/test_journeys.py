@@ -34,6 +34,7 @@ from projects import services as project_services
 from projects.models import Membership, Project
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS, TABLET
+from tests.browser.menu import follow_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -171,15 +172,7 @@ def _world():
 
 
 def _nav(page: Page, name: str):
-    """Follow a link of the main menu, opening the collapsed menu first on a narrow
-    screen, as a person on a tablet would."""
-    toggler = page.get_by_role("button", name="メニューを開く")
-    if toggler.is_visible():
-        toggler.click()
-    link = page.locator("#mainnav").get_by_role("link", name=name, exact=True)
-    if not link.is_visible():  # the staff pages of someone with work of their own
-        page.locator("#mainnav").get_by_role("button", name="職員向けページ").click()
-    link.click()
+    follow_menu(page, name)
 
 
 def _flash(page: Page, text: str):

@@ -20,6 +20,7 @@ from accounts.models import Grade
 from accounts.roles import Role
 from projects.models import HeadConsent, Membership, Project, Team
 from tests import factories
+from tests.browser.menu import follow_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,11 +75,7 @@ def _flash(page: Page, text: str):
 
 
 def _nav(page: Page, name: str):
-    toggler = page.get_by_role("button", name="Open menu")
-    if not toggler.is_visible():
-        toggler = page.get_by_role("button", name="メニューを開く")
-    if toggler.is_visible():
-        toggler.click()
+    follow_menu(page, name)
     page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.menu import follow_menu
 from training.models import Course, CourseRecord, QualificationRecord, Review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +37,7 @@ def test_staff_register_a_qualification_hr_verifies_it_and_the_journey_shows_it(
 
     # 1. staff registers the qualification with the PDF
     page = sign_in(staff)
-    page.get_by_role("link", name="研修・資格").first.click()
+    follow_menu(page, "研修・資格")
     expect(page.get_by_role("heading", level=1)).to_have_text("研修・資格")
     form = page.locator("#qualification-form")
     form.get_by_label("資格").select_option(label="基本情報技術者")

@@ -18,6 +18,7 @@ from projects.models import Membership
 from showcase import services
 from showcase.models import AdoptionInterest, ShowcaseCase
 from tests import factories
+from tests.browser.menu import follow_menu
 from tests.showcase.matrix import closed_project_with_teams
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,7 +66,7 @@ def test_the_showcase_from_publishing_to_an_adopted_effect(live_server, sign_in,
 
     # 2. A member of staff of another 課 finds it by 「保育所」 and registers interest.
     page = sign_in(staff)
-    page.get_by_role("link", name="事例ライブラリ").click()
+    follow_menu(page, "事例ライブラリ")
     expect(page.get_by_role("heading", level=1, name="事例ライブラリ")).to_be_visible()
     page.get_by_label("キーワード").fill("保育所")
     page.get_by_role("button", name="検索").click()
