@@ -12,6 +12,7 @@ def follow_menu(page: Page, name: str) -> None:
             break
     menu = page.locator("#mainnav")
     link = menu.get_by_role("link", name=name, exact=True)
-    if not link.is_visible():
-        menu.locator(".dropdown").filter(has=link).get_by_role("button").click()
+    if not link.is_visible():  # in a closed dropdown: hidden, so found with include_hidden
+        hidden = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        menu.locator(".dropdown").filter(has=hidden).get_by_role("button").click()
     link.click()

@@ -76,7 +76,6 @@ def _flash(page: Page, text: str):
 
 def _nav(page: Page, name: str):
     follow_menu(page, name)
-    page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
 
 
 def test_staff_apply_the_head_consents_and_the_organiser_approves(sign_in, shoot):
