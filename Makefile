@@ -20,6 +20,9 @@ export PLAYWRIGHT_BROWSERS_PATH := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/moka_dx
+# pytest runs in this many processes (pytest-xdist; one test database each, test_<name>_gwN).
+# --dist loadfile keeps a file on one process: the judges' crawl is built once.
+PYTEST_WORKERS ?= auto
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
 .DEFAULT_GOAL := help
@@ -107,7 +110,7 @@ test: $(STAMP)/venv $(STAMP)/apt $(STAMP)/vnu messages services ## The whole sui
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	$(PY) -m pytest --create-db -q $(PYTEST_ARGS)
+	$(PY) -m pytest --create-db -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The recompute benchmarks queue their range tasks on BENCH_BROKER_URL (default: the
 # CELERY_BROKER_URL of the shell, else Redis db 0) in a queue of their own.
