@@ -740,6 +740,7 @@ def decide(
     *,
     label_year: int | None = None,
     credentials: Iterable[str] = (),
+    progress: bool = True,
 ) -> Outcome:
     """Decide new awards and next-level progress for one person.
 
@@ -763,6 +764,8 @@ def decide(
     * ``progress`` lists the conditions of the level above the highest level held.
       Labels use the rule set of ``label_year`` if given, else of the most recent
       fiscal year among the participations and prior awards, else the defaults.
+      With ``progress=False`` it is left empty (the recompute needs only the awards;
+      the awards are the same either way).
 
     Deterministic, order-independent, idempotent (awards fed back as ``prior``
     produce no new awards) and never removes prior levels.
@@ -844,6 +847,10 @@ def decide(
             )
         )
 
+    awards.sort(key=lambda a: a.level)
+    if not progress:
+        return Outcome(awards=awards)
+
     # Progress ----------------------------------------------------------------
     held = set(prior_years) | {a.level for a in awards}
     highest = max(held, default=None)
@@ -853,20 +860,20 @@ def decide(
     label_rules = _rule_set_for(label_year, rule_sets) if label_year is not None else _DEFAULTS
 
     if highest is None:
-        progress = _advisor_progress(years, label_rules, label_year)
+        conditions = _advisor_progress(years, label_rules, label_year)
     elif highest == Level.ADVISOR:
         assert base is not None  # Advisor held => computed or prior year exists
         optimistic = [y for y in years.years if years.participation_state(y) in (MET, PENDING)]
         optimistic_base = min([base[0], *optimistic])
-        progress = _expert_progress(years, label_rules, label_year, base[0], optimistic_base)
+        conditions = _expert_progress(years, label_rules, label_year, base[0], optimistic_base)
     elif highest == Level.EXPERT:
-        progress = _specialist_progress(years, label_rules, label_year)
+        conditions = _specialist_progress(years, label_rules, label_year)
     else:
-        progress = []
+        conditions = []
     if highest is None or highest < Level.SPECIALIST:
         next_level = Level.ADVISOR if highest is None else Level(highest + 1)
         requirement = _requirement_condition(label_rules, next_level, held_keys)
         if requirement is not None:
-            progress.append(requirement)
+            conditions.append(requirement)
 
-    return Outcome(awards=sorted(awards, key=lambda a: a.level), progress=progress)
+    return Outcome(awards=awards, progress=conditions)

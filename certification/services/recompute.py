@@ -30,6 +30,8 @@ What happens to those changes depends on `settings.CERTIFICATION_PUBLISH_MODE`
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -174,7 +176,7 @@ def _decide(
             outcome = memo.get(key)
             if outcome is None:
                 outcome = memo[key] = rules.decide(
-                    participations, data.rule_sets, prior, credentials=credentials
+                    participations, data.rule_sets, prior, credentials=credentials, progress=False
                 )
             outcomes[user_id] = outcome
         start = bound
@@ -282,6 +284,23 @@ def recompute_one_pass(
     return totals
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while a slice reads, decides and writes.
+    A slice allocates tens of thousands of small objects that all stay alive until it
+    ends (participations, outcomes, rows), so each automatic collection walks all of them
+    again for nothing: at 50,000 staff that was a third of a range's time (0.23 of
+    0.7 s). The collector is turned back on afterwards (if it was on), and its next run
+    frees whatever cycles the slice left."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def recompute_slice(
     *,
     user_ids: list[int] | None = None,
@@ -295,7 +314,7 @@ def recompute_slice(
 ) -> dict[str, int]:
     """One pass over `user_ids` (None: everyone concerned), or over everyone concerned
     whose id is in `id_range`, in a fixed number of queries whatever the number of
-    people: the stale markers, `selectors.gather` (five streaming reads), every
+    people: the stale markers, `selectors.gather` (six reads), every
     certification row and machine proposal of those people, then `decide` for each
     person in memory. If anything must change, one transaction locks the people to
     change, re-reads their rows, applies the difference in bulk (with history) and
@@ -317,7 +336,7 @@ def recompute_slice(
         return qs
 
     # Stored reasons are personnel records: always Japanese, whoever triggered the run.
-    with translation.override("ja"):
+    with translation.override("ja"), _collector_paused():
         # Read the stale markers first: a marker written after this read is left for the
         # next run (its close may carry data this run did not see).
         stale = list(scoped(StaleUser.objects.values_list("user_id", "marked_at").order_by()))

@@ -108,6 +108,6 @@ def test_gather_runs_a_fixed_number_of_queries(raters, django_assert_num_queries
     people = [factories.UserFactory() for _ in range(6)]
     scored_team(raters, leader=people[0], members=people[1:3], leadership=(70, 70))
     scored_team(raters, leader=people[3], members=people[4:6])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         data = gather(user_ids=[p.pk for p in people])
     assert len(data.participations) == 6

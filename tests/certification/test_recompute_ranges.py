@@ -2,6 +2,8 @@
 the same answer as one pass, a constant number of queries per range, and a run's
 progress summing its ranges. The killed worker is in tests/test_outages.py."""
 
+import gc
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -117,7 +119,7 @@ def test_each_range_runs_as_many_queries_for_many_people_as_for_few(raters, auto
     certifications_recompute()
     few, many = _queries_per_range(4), _queries_per_range(10_000)
     assert len(plan(10_000)) == 1
-    assert few == many == 9  # nothing to change: the reads only
+    assert few == many == 10  # nothing to change: the reads only
 
 
 def test_the_ranges_cover_every_user_id_once():
@@ -218,3 +220,35 @@ def test_a_range_rolled_back_midway_leaves_nothing_and_its_rerun_finishes_the_ru
     run.refresh_from_db()
     assert run.status == RecomputeRun.Status.DONE
     assert run.created == Certification.objects.count() - 4
+
+
+def test_the_garbage_collector_runs_again_after_a_recompute(raters, automatic_mode):
+    programme(raters)
+    certifications_recompute()
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_runs_again_after_a_recompute_that_failed(
+    raters, automatic_mode, monkeypatch
+):
+    programme(raters)
+
+    def broken(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("certification.selectors.gather", broken)
+    with pytest.raises(RuntimeError):
+        certifications_recompute()
+    assert gc.isenabled()
+
+
+def test_a_recompute_leaves_the_garbage_collector_off_when_the_caller_turned_it_off(
+    raters, automatic_mode
+):
+    programme(raters)
+    gc.disable()
+    try:
+        certifications_recompute()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -847,6 +847,14 @@ def test_decide_awards_what_a_direct_reading_of_the_rules_awards(inputs) -> None
     assert awarded(decide(*inputs)) == _direct_reading(*inputs)
 
 
+@PROPERTY_SETTINGS
+@given(inputs=inputs_st())
+def test_decide_without_progress_awards_the_same_and_lists_no_progress(inputs) -> None:
+    outcome = decide(*inputs, progress=False)
+    assert outcome.awards == decide(*inputs).awards
+    assert outcome.progress == []
+
+
 @EXTRA_PROPERTY_SETTINGS
 @given(inputs=inputs_st())
 def test_feeding_awards_back_as_prior_awards_nothing_new_and_keeps_progress(inputs) -> None:

@@ -162,7 +162,7 @@ def test_gather_reads_the_normalised_scores_in_one_more_query(
     factories.RuleSetFactory(fiscal_year=2024, score_basis="normalised")
     leaders = [leader_of(t).pk for t in teams.values()]
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         selectors.gather(user_ids=leaders)
 
 

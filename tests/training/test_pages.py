@@ -51,7 +51,7 @@ def test_only_verified_records_give_keys():
 def test_without_requirements_gather_reads_no_training_data(django_assert_num_queries):
     person = factories.UserFactory()
     factories.QualificationRecordFactory(person=person, status=Review.VERIFIED)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         data = certification_selectors.gather(user_ids=[person.pk])
     assert data.credentials == {}
 

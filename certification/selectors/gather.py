@@ -1,15 +1,9 @@
-"""Reads for certification: gathering the rules engine's input, and the pages' data.
+"""`gather()` turns the database into the plain data `certification.rules.decide` takes.
 
-Long because (about 610 lines) `gather` is one read path with its options: ranges of
-people for the streamed recompute, the normalised scores, the training requirements,
-the leader at the report meeting, the early leavers. The pages' reads share its
-team/score shapes; the credentials have their own `credentials/selectors.py`. The next
-split is `gather` and its helpers into a `selectors/gather.py` module.
-
-`gather()` turns the database into the plain data `certification.rules.decide` takes, in a
-FIXED number of set-based queries whatever the number of people (five reads, see below).
-It never instantiates evaluations: scores come back as `values_list` tuples and are
-streamed with `iterator()`, only the columns needed, each score row read once.
+In a FIXED number of set-based queries whatever the number of people (six reads, see
+below). It never instantiates evaluations: the score lists per team come from
+`scores.py` (grouped by PostgreSQL, or streamed and grouped in Python on SQLite), each
+score row read once.
 
 Decisions worth knowing:
 
@@ -44,32 +38,28 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import dataclasses
-import math
-from collections import defaultdict
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.utils.translation import gettext
+from django.db.models import Case, F, Q, When
 
 from accounts.models import User
-from evaluations.models import (
-    REPORT_PERSPECTIVES,
-    Evaluation,
-    LeadershipWindow,
-    Perspective,
-    ReportMeeting,
-)
-from evaluations.normalisation import normalise_groups
 from evaluations.selectors.leadership import report_meeting_on
-from projects.models import LeaderTerm, MeasuredEffect, Membership, Team
+from projects.models import LeaderTerm, Membership, Team
 from training import selectors as training_selectors
 
-from . import rules
-from .models import Certification, DecisionLine, Level, RuleSet
-
-#: Rows fetched per round trip when streaming large result sets.
-ITERATOR_CHUNK = 10000
+from .. import rules
+from ..models import Certification, RuleSet
+from .scores import (
+    ITERATOR_CHUNK,
+    closed_leadership_evaluations,
+    closed_meetings_of,
+    closed_report_evaluations,
+    leadership_scores_by_team,
+    normalised_scores_by_team,
+    report_scores_by_team,
+)
 
 #: A range of user ids, [low, high): what one slice of a streamed recompute reads.
 IdRange = tuple[int, int]
@@ -129,72 +119,6 @@ def rule_sets() -> dict[int, rules.RuleSet]:
     return result
 
 
-def _closed_report_evaluations():
-    return Evaluation.objects.filter(
-        perspective__in=REPORT_PERSPECTIVES,
-        presentation__meeting__status=ReportMeeting.Status.CLOSED,
-    )
-
-
-def _report_scores_by_team(report) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
-    """Policy and technical scores per team from report evaluations: ONE score per
-    evaluator and perspective (the mean of their evaluations of the team), streamed."""
-    report_rows = report.values_list(
-        "presentation__team_id", "perspective", "evaluator_id", "score"
-    ).order_by()
-    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
-    for team_id, perspective, evaluator_id, score in report_rows.iterator(
-        chunk_size=ITERATOR_CHUNK
-    ):
-        by_rater[(team_id, perspective, evaluator_id)].append(float(score))
-    return _one_per_rater(by_rater)
-
-
-def _closed_meetings_of(team_ids):
-    """Closed meetings at which any of `team_ids` (ids or a subquery) presented."""
-    return ReportMeeting.objects.filter(
-        status=ReportMeeting.Status.CLOSED, presentations__team_id__in=team_ids
-    ).values("pk")
-
-
-def _normalised_scores_by_team(meetings) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
-    """Like `_report_scores_by_team`, with each score normalised per rater within its
-    meeting and perspective (`evaluations.normalisation`). Every evaluation of
-    `meetings` is read (one query), whichever teams are asked about."""
-    rows = (
-        Evaluation.objects.filter(
-            perspective__in=REPORT_PERSPECTIVES, presentation__meeting__in=meetings
-        )
-        .values_list(
-            "presentation__meeting_id",
-            "perspective",
-            "evaluator_id",
-            "presentation__team_id",
-            "score",
-        )
-        .order_by()
-    )
-    by_rater: dict[tuple[int, str, int], list[float]] = defaultdict(list)
-    for (_meeting, perspective), result in normalise_groups(
-        rows.iterator(chunk_size=ITERATOR_CHUNK)
-    ).items():
-        for (evaluator_id, team_id), score in result.scores.items():
-            by_rater[(team_id, perspective, evaluator_id)].append(score)
-    return _one_per_rater(by_rater)
-
-
-def _one_per_rater(
-    by_rater: dict[tuple[int, str, int], list[float]],
-) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
-    policy: dict[int, list[float]] = defaultdict(list)
-    technical: dict[int, list[float]] = defaultdict(list)
-    policy_code = Perspective.POLICY.value
-    for (team_id, perspective, _evaluator), scores in by_rater.items():
-        score = scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
-        (policy if perspective == policy_code else technical)[team_id].append(score)
-    return policy, technical
-
-
 @dataclass(frozen=True)
 class ReportResult:
     """A team's 報告会 score as certification counts it, with the threshold it met or not.
@@ -237,15 +161,15 @@ def report_results(*, teams: Iterable[Team], compare: bool = False) -> dict[int,
     if not teams:
         return {}
     ids = [t.pk for t in teams]
-    policy, technical = _report_scores_by_team(
-        _closed_report_evaluations().filter(presentation__team_id__in=ids)
+    policy, technical = report_scores_by_team(
+        closed_report_evaluations().filter(presentation__team_id__in=ids)
     )
     sets = rule_sets()
     normalised_years = {y for y, r in sets.items() if r.score_basis == rules.NORMALISED}
     n_policy: dict[int, list[float]] = {}
     n_technical: dict[int, list[float]] = {}
     if compare or any(t.project.fiscal_year in normalised_years for t in teams):
-        n_policy, n_technical = _normalised_scores_by_team(_closed_meetings_of(ids))
+        n_policy, n_technical = normalised_scores_by_team(closed_meetings_of(ids))
     result = {}
     for team in teams:
         year = team.project.fiscal_year
@@ -290,29 +214,43 @@ def _approved_memberships(user_ids: Iterable[int] | None, id_range: IdRange | No
     return qs
 
 
-def _meeting_and_leader() -> dict:
-    """Annotations of a membership query (issue 14): `met_on`, the team's report meeting
-    date, and `led_then`, who led at that date when the team's leader ever changed
-    (its `LeaderTerm`), else None."""
-    led = LeaderTerm.objects.filter(
-        Q(starts_on__isnull=True) | Q(starts_on__lte=OuterRef("met_on")),
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("met_on")),
-        team_id=OuterRef("team_id"),
-    ).values("user_id")[:1]
-    return {"met_on": report_meeting_on("team_id"), "led_then": Subquery(led)}
+def _left_on_and_met_on():
+    """`met_on` for a membership query: the team's report meeting date, asked only of
+    memberships that ended (`ended_on`), the one case it decides (issue 14). PostgreSQL
+    runs the subquery only for those rows."""
+    return Case(When(ended_on__isnull=False, then=report_meeting_on("team_id")))
 
 
-def gather(
-    *, user_ids: Iterable[int] | None = None, id_range: IdRange | None = None
-) -> Gathered:
+def _leaders_at_meeting(team_ids) -> dict[int, tuple[int, datetime.date | None]]:
+    """Teams (of `team_ids`, ids or a subquery) whose leader changed: team → (who led at
+    the team's report meeting, that date), by their `LeaderTerm`s (decision record 0024;
+    one query). A team whose leader never changed has no term and is not here."""
+    terms = (
+        LeaderTerm.objects.filter(team_id__in=team_ids)
+        .annotate(met_on=report_meeting_on("team_id"))
+        .filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=F("met_on")),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=F("met_on")),
+        )
+        .order_by("team_id", F("starts_on").asc(nulls_first=True), "pk")
+        .values_list("team_id", "user_id", "met_on")
+    )
+    leaders: dict[int, tuple[int, datetime.date | None]] = {}
+    for team_id, user_id, met_on in terms:
+        leaders.setdefault(team_id, (user_id, met_on))
+    return leaders
+
+
+def gather(*, user_ids: Iterable[int] | None = None, id_range: IdRange | None = None) -> Gathered:
     """Participations, prior awards and rule sets for `user_ids` (None: everyone), or
     only for the people whose id is in `id_range` = [low, high) (the streamed recompute
     reads one such range at a time, so its memory is bounded by the range, not the
     programme). Both filters may be given.
 
-    Five queries, whatever the number of people or teams: memberships, report scores,
-    leadership scores, rule sets, manual certifications (a sixth, the normalised report
-    scores, only when a 年度's rule set uses them). For given people, the team
+    Six queries, whatever the number of people or teams: memberships, the leaders at
+    the report meeting of teams whose leader changed, report scores, leadership scores,
+    rule sets, manual certifications (a seventh, the normalised report scores, only when
+    a 年度's rule set uses them). For given people, the team
     filter of the two score queries is a subquery of the membership query, so no id list
     travels twice; for everyone there is no filter at all (scores of a team nobody is an
     approved member of are read and ignored, which is cheaper than a semi-join).
@@ -327,9 +265,10 @@ def gather(
     result = Gathered()
 
     # 1. Memberships → (user, team, role, 年度), with the team's name for the evidence.
-    # Issue 14: the team's report meeting date, and who led then if the leader changed.
+    # Issue 14: an ended membership's team's report meeting date, and (1b.) who led at
+    # the meeting of the teams whose leader changed.
     rows = (
-        memberships.annotate(**_meeting_and_leader())
+        memberships.annotate(met_on=_left_on_and_met_on())
         .values_list(
             "user_id",
             "team_id",
@@ -339,10 +278,10 @@ def gather(
             "team__project__title",
             "ended_on",
             "met_on",
-            "led_then",
         )
         .order_by()
     )
+    leaders = _leaders_at_meeting(memberships.order_by().values("team_id"))
     member_rows: list[tuple[int, int, str, int, str | None]] = []
     teams = result.teams
     for (
@@ -354,15 +293,15 @@ def gather(
         project_title,
         ended_on,
         met_on,
-        led_then,
     ) in rows.iterator(chunk_size=ITERATOR_CHUNK):
         if ended_on is not None and (met_on is None or ended_on < met_on):
             continue  # left before the report meeting: no participation (0024)
         led_on = None
-        if led_then is not None:
+        if team_id in leaders:
+            led_then, led_date = leaders[team_id]
             is_leader = user_id == led_then
             role = Membership.Role.LEADER if is_leader else Membership.Role.MEMBER
-            led_on = met_on.isoformat() if is_leader else None
+            led_on = led_date.isoformat() if is_leader and led_date else None
         member_rows.append((user_id, team_id, role, year, led_on))
         if team_id not in teams:
             teams[team_id] = TeamInfo(team_name, project_title, year)
@@ -370,10 +309,10 @@ def gather(
     # 2. Report scores at CLOSED meetings: one score per evaluator and perspective (the
     # mean of their evaluations if the team presented at several closed meetings), so
     # the minimum numbers of raters count people, not evaluations.
-    report = _closed_report_evaluations()
+    report = closed_report_evaluations()
     if scoped:
         report = report.filter(presentation__team_id__in=memberships.order_by().values("team_id"))
-    policy, technical = _report_scores_by_team(report)
+    policy, technical = report_scores_by_team(report)
 
     # 4. Rule sets (a handful of rows), and for the 年度 that certify on normalised
     # scores, (6.) those scores: every evaluation of the closed meetings their teams (of
@@ -386,22 +325,15 @@ def gather(
     n_technical: dict[int, list[float]] = {}
     if normalised_years:
         teams_of_years = memberships.filter(team__project__fiscal_year__in=normalised_years)
-        n_policy, n_technical = _normalised_scores_by_team(
-            _closed_meetings_of(teams_of_years.order_by().values("team_id"))
+        n_policy, n_technical = normalised_scores_by_team(
+            closed_meetings_of(teams_of_years.order_by().values("team_id"))
         )
 
     # 3. Leadership scores of teams whose project's window is CLOSED.
-    leadership: dict[int, list[float]] = defaultdict(list)
-    lead = Evaluation.objects.filter(
-        perspective=Perspective.LEADERSHIP,
-        team__project__leadership_window__status=LeadershipWindow.Status.CLOSED,
-    )
+    lead = closed_leadership_evaluations()
     if scoped:
         lead = lead.filter(team_id__in=memberships.order_by().values("team_id"))
-    for team_id, score in (
-        lead.values_list("team_id", "score").order_by().iterator(chunk_size=ITERATOR_CHUNK)
-    ):
-        leadership[team_id].append(float(score))
+    leadership = leadership_scores_by_team(lead)
 
     shared: dict[tuple[int, bool], rules.Participation] = {}
     participations = result.participations
@@ -460,7 +392,7 @@ def revocation_floor(levels_and_statuses: Iterable[tuple[int, str]]) -> int | No
 def decide_for(
     *, user: User, certifications: Iterable[Certification]
 ) -> tuple[rules.Outcome, Gathered]:
-    """The live outcome for one person (five queries), as the recompute sees it, with
+    """The live outcome for one person (six queries), as the recompute sees it, with
     everything they hold (`certifications`, manual and automatic) as prior: `progress` is
     the checklist to the next level, and any `awards` are what the next recompute adds."""
     data = gather(user_ids=[user.pk])
@@ -476,141 +408,3 @@ def decide_for(
         credentials=data.credentials.get(user.pk, ()),
     )
     return outcome, data
-
-
-# --- pages ----------------------------------------------------------------------------
-
-
-def certifications_of(*, user: User):
-    """A person's certifications, newest level first (one query)."""
-    return (
-        Certification.objects.filter(user=user)
-        .select_related("user")
-        .order_by("-level", "-fiscal_year", "-created_at")
-    )
-
-
-def certified_counts():
-    """Held certifications counted per level × 年度 × department (one query), the
-    departments in the organisation's order (their code, as `Department` orders them)."""
-    return list(
-        Certification.objects.filter(status__in=Certification.HELD)
-        .values(
-            "level",
-            "fiscal_year",
-            department=F("user__department__name"),
-            department_code=F("user__department__code"),
-        )
-        .annotate(count=Count("id"))
-        .order_by("fiscal_year", "department_code", "level")
-    )
-
-
-def measured_effects_by_year():
-    """The programme's measured BPR effects, totalled per 年度 and unit (one query):
-    the sum of (before − after) of every measured effect of an approved team."""
-    return list(
-        MeasuredEffect.objects.filter(worksheet__team__status=Team.Status.APPROVED)
-        .values("unit", fiscal_year=F("worksheet__team__project__fiscal_year"))
-        .annotate(
-            total=Sum(F("before") - F("after")), teams=Count("worksheet__team", distinct=True)
-        )
-        .order_by("fiscal_year", "unit")
-    )
-
-
-def held_certifications_for_export():
-    """Current (held) certifications for personnel records, by department then reading."""
-    return (
-        Certification.objects.filter(status__in=Certification.HELD)
-        .select_related("user", "user__department")
-        .order_by(
-            "user__department__code", "user__last_name_kana", "user__first_name_kana", "level"
-        )
-    )
-
-
-def pending_awards_of(*, user: User):
-    """A person's pending proposals that would give them a level (award or grant): shown
-    as 「認定予定（決裁待ち）」, never as held (one query)."""
-    return list(
-        DecisionLine.objects.filter(
-            user=user,
-            status=DecisionLine.Status.PENDING,
-            kind__in=DecisionLine.PUBLISHING_KINDS,
-        ).order_by("level")
-    )
-
-
-def rule_set_for(data: Gathered, year: int) -> rules.RuleSet:
-    """The 年度's rule set, or the defaults when the year has no row."""
-    return data.rule_sets.get(year) or rules.RuleSet(fiscal_year=year)
-
-
-@dataclass
-class Standing:
-    """Where a person stands: what they hold, what is pending, and what comes next."""
-
-    current: Certification | None
-    floor: int | None  # the lowest level HR revoked (rules: nothing above it by machine)
-    next_level: Level | None
-    upcoming: list  # levels the data supports that are neither held nor pending
-    show_checklist: bool
-
-
-def standing(*, certs: list[Certification], outcome: rules.Outcome, pending) -> Standing:
-    """Pure reading of a person's certifications, live outcome and pending proposals."""
-    held = [c for c in certs if c.status in Certification.HELD]
-    current = max(held, key=lambda c: c.level, default=None)
-    # A level HR revoked (and everything above it) is never awarded by the machine again.
-    floor = revocation_floor((c.level, c.status) for c in certs)
-    pending_levels = {line.level for line in pending}
-    upcoming = [
-        a
-        for a in outcome.awards
-        if (floor is None or int(a.level) < floor) and int(a.level) not in pending_levels
-    ]
-    # The checklist is for the level above everything held, pending AND about to be
-    # proposed (`outcome.awards`), so the heading names that same level.
-    top = max(
-        [c.level for c in held] + [int(a.level) for a in outcome.awards] + list(pending_levels),
-        default=None,
-    )
-    if top is None:
-        next_level = Level.ADVISOR
-    elif top < Level.SPECIALIST:
-        next_level = Level(top + 1)
-    else:
-        next_level = None
-    # Past a revoked level only HR can grant: no checklist would mean anything.
-    show = not (floor is not None and (next_level is None or next_level >= floor))
-    return Standing(current, floor, next_level, upcoming, show)
-
-
-def certified_table(levels: list[int], counts: list[dict] | None = None) -> dict:
-    """The dashboard's pivot: held certifications per 年度 × department (rows, with a
-    count per level), per 年度 (for the chart) and in total (one query). `counts`: rows
-    shaped like `certified_counts` (default: by the current department)."""
-    counts = certified_counts() if counts is None else counts
-    no_department = gettext("（所属なし）")
-    # Rows in the organisation's order (department code), people without one last.
-    table: dict[tuple[int, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_year: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for row in counts:
-        department = row["department"] or no_department
-        code = row["department_code"] or "\uffff"
-        table[(row["fiscal_year"], code, department)][row["level"]] += row["count"]
-        per_year[row["fiscal_year"]][row["level"]] += row["count"]
-    years = sorted(per_year)
-    rows = [
-        {
-            "fiscal_year": year,
-            "department": department,
-            "counts": [cells.get(level, 0) for level in levels],
-            "total": sum(cells.values()),
-        }
-        for (year, _code, department), cells in sorted(table.items())
-    ]
-    totals = [sum(per_year[y].get(level, 0) for y in years) for level in levels]
-    per_level = [[per_year[y].get(level, 0) for y in years] for level in levels]
-    return {"rows": rows, "totals": totals, "years": years, "per_level": per_level}
