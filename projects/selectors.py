@@ -12,12 +12,15 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -37,6 +40,16 @@ from .models import (
 LIVE_TEAM_STATUSES = (Team.Status.PROPOSED, Team.Status.APPROVED)
 
 
+def _projects_seen_by(user: User) -> QuerySet[Project]:
+    """Projects `user` may see, nothing else: organisers and HR all, staff every non-draft
+    project, anyone else none."""
+    if is_programme_admin(user):
+        return Project.objects.all()
+    if is_city_staff(user):
+        return Project.objects.exclude(status=Project.Status.DRAFT)
+    return Project.objects.none()
+
+
 def projects_visible_to(
     user: User,
     *,
@@ -44,15 +57,11 @@ def projects_visible_to(
     status: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Project]:
-    """Projects `user` may see: organisers and HR see all, staff every non-draft project,
-    anyone else none. Annotated with `team_count` (proposed or approved teams) and
-    `member_count` (live memberships)."""
-    if is_programme_admin(user):
-        qs = Project.objects.all()
-    elif is_city_staff(user):
-        qs = Project.objects.exclude(status=Project.Status.DRAFT)
-    else:
-        return Project.objects.none()
+    """Projects `user` may see (`_projects_seen_by`), filtered, annotated with
+    `team_count` (proposed or approved teams) and `member_count` (live memberships of
+    those teams). The counts are subqueries, not joins: a page of projects counts only
+    its own teams, and the paginator's COUNT(*) leaves them out."""
+    qs = _projects_seen_by(user)
     if fiscal_year:
         qs = qs.filter(fiscal_year=fiscal_year)
     if status:
@@ -65,22 +74,27 @@ def projects_visible_to(
             | Q(teams__theme__icontains=q, teams__status__in=LIVE_TEAM_STATUSES)
             | Q(teams__name__icontains=q, teams__status__in=LIVE_TEAM_STATUSES)
         ).distinct()
+    teams = Team.objects.filter(project=OuterRef("pk"), status__in=LIVE_TEAM_STATUSES)
+    members = Membership.objects.filter(
+        project=OuterRef("pk"),  # indexed: the one live membership per project and person
+        team__status__in=LIVE_TEAM_STATUSES,
+        status__in=Membership.LIVE,
+    )
     return qs.annotate(
-        team_count=Count("teams", filter=Q(teams__status__in=LIVE_TEAM_STATUSES), distinct=True),
-        member_count=Count(
-            "teams__memberships",
-            filter=Q(
-                teams__status__in=LIVE_TEAM_STATUSES,
-                teams__memberships__status__in=Membership.LIVE,
-            ),
-            distinct=True,
-        ),
+        team_count=_count_of(teams, "project"),
+        member_count=_count_of(members, "project"),
     ).order_by("-fiscal_year", "title")
+
+
+def _count_of(rows: QuerySet, per: str) -> Coalesce:
+    """COUNT(*) of `rows` (correlated to the outer project by `per`), as a subquery."""
+    counted = rows.order_by().values(per).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def visible_fiscal_years(user: User) -> list[int]:
     return list(
-        projects_visible_to(user)
+        _projects_seen_by(user)
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .distinct()

