@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -68,6 +69,9 @@ class LedgerFilter(forms.Form):
         self.fields["qualification"].choices = [everyone, *qualifications]
 
 
+#: People per page of the ledger (the downloads have everyone).
+LEDGER_PAGE_SIZE = 100
+
 LEDGER_HEADER = (
     gettext_lazy("職員番号"),
     gettext_lazy("氏名"),
@@ -119,8 +123,8 @@ def talent_ledger(request):
             "qualification_id": form.cleaned_data["qualification"],
         }
         fmt = form.cleaned_data["format"]
-    people = selectors.ledger(**filters)
     if fmt in ("csv", "xlsx"):
+        people = selectors.ledger(**filters)
         audit_record(
             actor=request.user,
             action=AuditAction.EXPORT,
@@ -136,8 +140,20 @@ def talent_ledger(request):
         return xlsx_response(
             sheets=[(_("人材台帳"), header, list(_ledger_rows(people)))], filename=filename
         )
+    # On the page, LEDGER_PAGE_SIZE people at a time (a prefecture's service has
+    # hundreds of thousands); the downloads above hold everyone the filters keep.
+    page = Paginator(selectors.ledger_people(**filters), LEDGER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "certification/talent_ledger.html",
-        {"form": form, "people": people, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "people": selectors.with_departments_then(page.object_list),
+            "query": query.urlencode(),
+        },
     )

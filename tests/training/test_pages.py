@@ -314,6 +314,36 @@ def test_the_ledger_filters_by_department(client, hr_admin):
     assert outside.full_name not in html
 
 
+def _many_staff(count):
+    department = factories.DepartmentFactory()
+    return factories.UserFactory.create_batch(count, department=department)
+
+
+def test_the_ledger_page_shows_a_hundred_people_and_counts_everyone(client, hr_admin):
+    people = _many_staff(101)
+    client.force_login(hr_admin)
+    response = _ledger(client, department=people[0].department_id)
+    assert len(response.context["people"]) == 100
+    assert "101人" in response.content.decode()
+
+
+def test_the_ledger_s_next_page_keeps_the_filters_and_shows_the_rest(client, hr_admin):
+    people = _many_staff(101)
+    client.force_login(hr_admin)
+    first = _ledger(client, department=people[0].department_id).content.decode()
+    assert f"?department={people[0].department_id}&amp;page=2" in first
+    second = _ledger(client, department=people[0].department_id, page=2)
+    assert len(second.context["people"]) == 1
+
+
+def test_the_ledger_csv_has_everyone_not_one_page(client, hr_admin):
+    people = _many_staff(101)
+    client.force_login(hr_admin)
+    body = _ledger(client, department=people[0].department_id, format="csv")
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows) == 1 + 101
+
+
 def test_a_forged_filter_value_shows_everyone_rather_than_failing(client, hr_admin):
     client.force_login(hr_admin)
     assert _ledger(client, level="９９", department="x", format="pdf").status_code == 200
