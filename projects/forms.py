@@ -25,8 +25,10 @@ class ProjectFilterForm(NoNulFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("状態"), required=False, choices=STATUS_CHOICES)
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
 
-    def __init__(self, *args, years=(), year_label=str, **kwargs):
+    def __init__(self, *args, years=(), year_label=str, statuses=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if statuses is not None:  # only the states the person can see projects in
+            self.fields["status"].choices = [("", _("すべて")), *statuses]
         # Rendered by hand (templates/_partials/filter_field.html), Bootstrap's classes here.
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"

@@ -92,6 +92,13 @@ def _count_of(rows: QuerySet, per: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def visible_statuses(user: User) -> list[tuple[str, str]]:
+    """The project states `user` can see projects in (choices): staff never see a draft."""
+    if is_programme_admin(user):
+        return list(Project.Status.choices)
+    return [(value, label) for value, label in Project.Status.choices if value != Project.Status.DRAFT]
+
+
 def visible_fiscal_years(user: User) -> list[int]:
     return list(
         _projects_seen_by(user)

@@ -30,7 +30,12 @@ from ._common import PAGE_SIZE, _run, staff_required
 @staff_required
 def project_list(request):
     years = selectors.visible_fiscal_years(request.user)
-    form = ProjectFilterForm(request.GET or None, years=years, year_label=fiscal_year_label)
+    form = ProjectFilterForm(
+        request.GET or None,
+        years=years,
+        year_label=fiscal_year_label,
+        statuses=selectors.visible_statuses(request.user),
+    )
     projects = selectors.projects_visible_to(request.user, **form.filters())
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

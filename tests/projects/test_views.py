@@ -87,6 +87,23 @@ def test_the_project_list_filters_by_year_status_and_keyword(client, staff):
     assert [p.pk for p in found] == [team.project_id]
 
 
+def _status_options(response):
+    return [value for value, _label in response.context["form"].fields["status"].choices]
+
+
+def test_staff_are_not_offered_the_draft_state_they_never_see(client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("projects:project_list"))
+    assert "draft" not in _status_options(response)
+    assert "recruiting" in _status_options(response)
+
+
+def test_the_organiser_is_offered_the_draft_state_they_see(client, organiser):
+    client.force_login(organiser)
+    response = client.get(reverse("projects:project_list"))
+    assert "draft" in _status_options(response)
+
+
 def test_the_project_list_ignores_a_bad_filter_value(client, staff):
     factories.ProjectFactory()
     client.force_login(staff)
