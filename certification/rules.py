@@ -1,14 +1,15 @@
 """Pure certification rules for the Moka City DX talent portal.
 
+Long because it is the 認定基準 as code (about 880 lines, with the optional training
+requirements and the normalised score basis of issues 12 and 14), kept whole on purpose:
+the contract HR and auditors read end to end (data types, the three levels, the
+checklist wording, validation), and the mutation run (`make mutate`) and the Django-free
+test treat it as one unit. Splitting it would scatter one rule set across files a reader
+must hold together.
+
 This module is deliberately free of Django, the ORM and any I/O: it only uses the
 standard library, so it can be unit- and property-tested in isolation and reused by
 views, management commands and background jobs alike.
-
-Long because it is the 認定基準 as code (about 870 lines, with the optional training
-requirements and the normalised score basis of issues 12 and 14), kept whole on purpose: the
-contract HR and auditors read end to end (data types, the three levels, the checklist
-wording, validation), and the mutation run (`make mutate`) and the Django-free test treat it as one unit. Splitting
-it would scatter one rule set across files a reader must hold together.
 
 Levels, lowest first: DXアドバイザー (Advisor) < DXエキスパート (Expert) <
 DXスペシャリスト (Specialist).  For one person, :func:`decide` turns that person's

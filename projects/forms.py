@@ -13,8 +13,6 @@ from .consent_models import NOTE_MAX
 from .models import MeasuredEffect, Membership, MembershipLeave, Project, Team, Worksheet, Workshop
 from .services import PROJECT_FIELDS, WORKSHEET_FIELDS
 
-STATUS_CHOICES = [("", _("すべて")), *Project.Status.choices]
-
 
 class ProjectFilterForm(NoNulFormMixin, forms.Form):
     """The project list's filter (GET). Bad values are ignored, never an error page."""
@@ -22,13 +20,13 @@ class ProjectFilterForm(NoNulFormMixin, forms.Form):
     fiscal_year = forms.TypedChoiceField(
         label=_("年度"), required=False, coerce=int, empty_value=None
     )
-    status = forms.ChoiceField(label=_("状態"), required=False, choices=STATUS_CHOICES)
+    status = forms.ChoiceField(label=_("状態"), required=False)
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
 
-    def __init__(self, *args, years=(), year_label=str, statuses=None, **kwargs):
+    def __init__(self, *args, years=(), year_label=str, statuses=Project.Status.choices, **kwargs):
+        """`statuses`: the states offered, those the person can see projects in."""
         super().__init__(*args, **kwargs)
-        if statuses is not None:  # only the states the person can see projects in
-            self.fields["status"].choices = [("", _("すべて")), *statuses]
+        self.fields["status"].choices = [("", _("すべて")), *statuses]
         # Rendered by hand (templates/_partials/filter_field.html), Bootstrap's classes here.
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"

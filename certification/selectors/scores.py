@@ -63,6 +63,21 @@ def _grouped_in_database() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _grouped(sql: str, rows) -> list[tuple]:
+    """The rows of `sql` (one of the templates above) around the queryset `rows`."""
+    inner, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(rows=inner), params)
+        return cursor.fetchall()
+
+
+def _sorted_lists(*per_team: Scores) -> None:
+    """Each team's list in ascending order (the order both ways give)."""
+    for mapping in per_team:
+        for scores in mapping.values():
+            scores.sort()
+
+
 def closed_report_evaluations():
     """Policy and technical evaluations of presentations at CLOSED report meetings."""
     return Evaluation.objects.filter(
@@ -107,18 +122,15 @@ def _report_scores_grouped(rows) -> tuple[Scores, Scores]:
     policy: Scores = {}
     technical: Scores = {}
     policy_code = Perspective.POLICY.value
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(_PER_TEAM_REPORT_SQL.format(rows=sql), params)
-        for team_id, perspective, hundredths, evaluators in cursor.fetchall():
-            if evaluators is None:  # everyone scored the team once: the common case
-                scores = [h / 100 for h in sorted(hundredths)]
-            else:
-                by_rater: dict[int, list[float]] = {}
-                for evaluator, h in zip(evaluators, hundredths, strict=True):
-                    by_rater.setdefault(evaluator, []).append(h / 100)
-                scores = sorted(one_score(each) for each in by_rater.values())
-            (policy if perspective == policy_code else technical)[team_id] = scores
+    for team_id, perspective, hundredths, evaluators in _grouped(_PER_TEAM_REPORT_SQL, rows):
+        if evaluators is None:  # everyone scored the team once: the common case
+            scores = [h / 100 for h in sorted(hundredths)]
+        else:
+            by_rater: dict[int, list[float]] = {}
+            for evaluator, h in zip(evaluators, hundredths, strict=True):
+                by_rater.setdefault(evaluator, []).append(h / 100)
+            scores = sorted(one_score(each) for each in by_rater.values())
+        (policy if perspective == policy_code else technical)[team_id] = scores
     return policy, technical
 
 
@@ -139,9 +151,7 @@ def one_per_rater(by_rater: dict[tuple[int, str, int], list[float]]) -> tuple[Sc
     policy_code = Perspective.POLICY.value
     for (team_id, perspective, _evaluator), scores in by_rater.items():
         (policy if perspective == policy_code else technical)[team_id].append(one_score(scores))
-    for lists in (policy, technical):
-        for scores in lists.values():
-            scores.sort()
+    _sorted_lists(policy, technical)
     return policy, technical
 
 
@@ -150,12 +160,10 @@ def leadership_scores_by_team(lead) -> Scores:
     in ascending order."""
     rows = lead.values_list("team_id", "evaluator_id", "score").order_by()
     if _grouped_in_database():
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(_PER_TEAM_SQL.format(rows=sql), params)
-            return {
-                team_id: [h / 100 for h in sorted(scores)] for team_id, scores in cursor.fetchall()
-            }
+        return {
+            team_id: [h / 100 for h in sorted(hundredths)]
+            for team_id, hundredths in _grouped(_PER_TEAM_SQL, rows)
+        }
     return leadership_scores_streamed(rows)
 
 
@@ -164,8 +172,7 @@ def leadership_scores_streamed(rows) -> Scores:
     result: Scores = defaultdict(list)
     for team_id, _evaluator, score in rows.iterator(chunk_size=ITERATOR_CHUNK):
         result[team_id].append(float(score))
-    for scores in result.values():
-        scores.sort()
+    _sorted_lists(result)
     return result
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.audit import audit_record
 from accounts.exports import csv_response, xlsx_response
 from accounts.models import AuditAction
+from accounts.view_helpers import paginate
 from training import permissions as training_permissions
 
 from ..models import Certification, Level
@@ -142,11 +142,7 @@ def talent_ledger(request):
         )
     # On the page, LEDGER_PAGE_SIZE people at a time (a prefecture's service has
     # hundreds of thousands); the downloads above hold everyone the filters keep.
-    page = Paginator(selectors.ledger_people(**filters), LEDGER_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, selectors.ledger_people(**filters), LEDGER_PAGE_SIZE)
     return render(
         request,
         "certification/talent_ledger.html",
@@ -154,6 +150,6 @@ def talent_ledger(request):
             "form": form,
             "page": page,
             "people": selectors.with_departments_then(page.object_list),
-            "query": query.urlencode(),
+            "query": query,
         },
     )

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.fiscal import fiscal_year_label
+from accounts.view_helpers import paginate
 
 from .. import selectors, services
 from ..exceptions import ProjectError
@@ -37,13 +37,9 @@ def project_list(request):
         statuses=selectors.visible_statuses(request.user),
     )
     projects = selectors.projects_visible_to(request.user, **form.filters())
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, projects, PAGE_SIZE)
     return render(
-        request,
-        "projects/project_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        request, "projects/project_list.html", {"form": form, "page": page, "query": query}
     )
 
 

@@ -1,6 +1,5 @@
 """The organiser's pages: publish teams' results, theme tags, track 横展開."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from accounts.audit import audit_record
 from accounts.exports import csv_response
 from accounts.fiscal import date_label, fiscal_year_label
 from accounts.models import AuditAction
+from accounts.view_helpers import paginate
 from projects.models import Team
 
 from .. import selectors, services
@@ -94,24 +94,20 @@ def organiser_adoption_list(request):
     """横展開の管理: who asked to adopt which case in which 課, and where it stands."""
     form = AdoptionFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    page = Paginator(selectors.adoption_list(status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, query = paginate(request, selectors.adoption_list(status=status), PAGE_SIZE)
     for interest in page:
         interest.choices = [
             (value, label)
             for value, label in AdoptionInterest.Status.choices
             if value == interest.status or value in services.ADOPTION_TRANSITIONS[interest.status]
         ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "showcase/organiser_adoptions.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "counts": selectors.adoption_counts(),
             "adoption_effects": selectors.adoption_effects(),
         },

@@ -1,12 +1,12 @@
 """The staff pages: the showcase per 年度, the case library, a case, 横展開, my showcase."""
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.exports import download_content_type
+from accounts.view_helpers import paginate
 
 from .. import selectors, services
 from ..forms import InterestForm, LibraryFilterForm, NameConsentForm
@@ -22,16 +22,14 @@ def library(request):
     form = LibraryFilterForm(request.GET or None, **choices)
     filters = form.filters()
     cases = selectors.library_search(**filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, cases, PAGE_SIZE)
     return render(
         request,
         "showcase/library.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "searched": bool(filters and any(filters.values())),
             "years": choices["years"],
             "can_manage": can_manage_showcase(request.user),
